@@ -1,0 +1,39 @@
+# .ci/lib.sh — shared by the quick-start scripts: install the Debian 12 packages tote needs, and build.
+# Sourced, not run. Uses sudo for apt-get only when not already root.
+
+set -euo pipefail
+TOTE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Everything tote builds with, from Debian 12's own packages.
+TOTE_PACKAGES=(
+  g++ cmake ninja-build pkg-config binutils
+  libboost-dev libboost-filesystem-dev   # Boost.DLL (header-only; filesystem for its optional paths)
+  libtomlplusplus-dev                    # config files
+  nlohmann-json3-dev                     # JSON helpers and --json output
+  libsqlite3-dev                         # the sqlite plugin links SQLite statically and privately
+  catch2                                 # tests
+  libcli11-dev                           # the command line
+)
+
+tote_install_packages() {
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  local missing=()
+  for p in "${TOTE_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "== installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# tote_build DIR [extra cmake args...]
+tote_build() {
+  local dir="$1"
+  shift
+  echo "== building in $dir"
+  cmake -S "$TOTE_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir"
+}

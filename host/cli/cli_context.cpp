@@ -1,0 +1,38 @@
+// cli_context.cpp — building the Host from the global options, and mapping statuses to exit codes.
+#include "cli_context.hpp"
+
+namespace tote::cli {
+
+const char* const kStoreHelp =
+    "the store: a URL (json://DIR, sqlite://FILE.db, ...), a store name from the config, or 'default'";
+
+int exit_code_for(Status status) {
+    switch (status) {
+        case Status::invalid_argument: return exit_usage;
+        case Status::not_found: return exit_not_found;
+        case Status::already_exists:
+        case Status::precondition_failed:
+        case Status::conflict:
+        case Status::busy: return exit_conflict;
+        default: return exit_failure;
+    }
+}
+
+const Host& Context::host() {
+    if (!host_) {
+        HostOptions options;
+        if (config) options.config_file = *config;
+        for (const std::string& dir : plugin_dirs) options.plugin_dirs.emplace_back(dir);
+        host_ = std::make_unique<Host>(options);
+    }
+    return *host_;
+}
+
+Store Context::open(const std::string& store, bool create, bool read_only) {
+    OpenOptions options;
+    options.create = create;
+    options.read_only = read_only;
+    return host().open(store, options);
+}
+
+}  // namespace tote::cli

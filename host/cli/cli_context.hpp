@@ -1,0 +1,63 @@
+// cli_context.hpp — what every tote command shares: the global options, the Host built from them, the exit
+// codes, and the error type that carries an exit code out of a command.
+#ifndef TOTE_CLI_CONTEXT_HPP
+#define TOTE_CLI_CONTEXT_HPP
+
+#include <tote/tote.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tote::cli {
+
+// Documented in docs/cli.md; keep the two in step.
+enum Exit : int {
+    exit_ok = 0,
+    exit_failure = 1,
+    exit_usage = 2,      // bad usage or configuration, unknown scheme or store, invalid key
+    exit_not_found = 3,  // the key or store does not exist
+    exit_conflict = 4,   // already exists, version mismatch, key/prefix conflict, locked
+};
+
+// The exit code for a tote::Error.
+int exit_code_for(Status status);
+
+// Thrown by commands for failures that are not a tote::Error (a missing input file, say).
+struct CliError {
+    int exit_code;
+    std::string message;
+};
+
+class Context {
+public:
+    std::optional<std::string> config;
+    std::vector<std::string> plugin_dirs;
+
+    // Built on first use, so `tote --help` works even with a broken config.
+    const Host& host();
+    // Opens a store named on the command line (URL, store name or "default").
+    Store open(const std::string& store, bool create, bool read_only = false);
+
+    // The command chosen on the command line, run after parsing.
+    std::function<int()> action;
+
+private:
+    std::unique_ptr<Host> host_;
+};
+
+// Help text shared by every command that takes a STORE.
+extern const char* const kStoreHelp;
+
+void add_plugins_command(CLI::App& app, Context& ctx);
+void add_value_commands(CLI::App& app, Context& ctx);  // put, get, append
+void add_key_commands(CLI::App& app, Context& ctx);    // ls, stat, rm, mv
+void add_cp_command(CLI::App& app, Context& ctx);
+
+}  // namespace tote::cli
+
+#endif  // TOTE_CLI_CONTEXT_HPP

@@ -1,0 +1,86 @@
+// cmd_plugins.cpp — `tote plugins`: what was loaded, from where, with which capabilities, and what was refused.
+#include "cli_context.hpp"
+#include "cli_output.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace tote::cli {
+
+namespace {
+
+std::string abi_text(uint32_t v) {
+    return std::to_string(TOTE_ABI_VERSION_MAJOR(v)) + "." + std::to_string(TOTE_ABI_VERSION_MINOR(v));
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out.empty() ? "none" : out;
+}
+
+int print_json(const Host& host) {
+    nlohmann::json out;
+    out["config"] = host.config_path() ? nlohmann::json(host.config_path()->string()) : nlohmann::json(nullptr);
+    out["plugin_dirs"] = nlohmann::json::array();
+    for (const auto& dir : host.plugin_dirs()) out["plugin_dirs"].push_back(dir.string());
+    out["plugins"] = nlohmann::json::array();
+    for (const PluginInfo& p : host.plugins()) {
+        nlohmann::json options = nlohmann::json::array();
+        for (const OptionInfo& o : p.options)
+            options.push_back({{"name", o.name}, {"type", option_type_name(o.type)},
+                               {"default", o.default_value}, {"description", o.description}});
+        out["plugins"].push_back({{"name", p.name},
+                                  {"version", p.version},
+                                  {"abi", abi_text(p.abi_version)},
+                                  {"description", p.description},
+                                  {"schemes", p.schemes},
+                                  {"capabilities", capability_names(p.capabilities)},
+                                  {"location", p.location_kind == TOTE_LOCATION_PATH ? "path" : "url"},
+                                  {"options", options},
+                                  {"path", p.path.string()}});
+    }
+    out["refused"] = nlohmann::json::array();
+    for (const Refusal& r : host.refused()) out["refused"].push_back({{"path", r.path.string()}, {"reason", r.reason}});
+    out["warnings"] = host.warnings();
+    write_stdout(out.dump(2) + "\n");
+    return exit_ok;
+}
+
+int print_text(const Host& host) {
+    std::string out;
+    for (const PluginInfo& p : host.plugins()) {
+        out += p.name + " " + p.version + " (ABI " + abi_text(p.abi_version) + ")";
+        if (!p.description.empty()) out += " - " + p.description;
+        out += "\n  path:         " + p.path.string();
+        out += "\n  schemes:      " + joined(p.schemes);
+        out += "\n  capabilities: " + joined(capability_names(p.capabilities));
+        for (size_t i = 0; i < p.options.size(); ++i) {
+            const OptionInfo& o = p.options[i];
+            out += std::string(i == 0 ? "\n  options:      " : "\n                ") + o.name + " (" +
+                   option_type_name(o.type) + (o.default_value.empty() ? "" : ", default " + o.default_value) + ")";
+            if (!o.description.empty()) out += ": " + o.description;
+        }
+        out += "\n\n";
+    }
+    for (const Refusal& r : host.refused()) out += "refused " + r.path.string() + ": " + r.reason + "\n";
+    for (const std::string& w : host.warnings()) out += "warning: " + w + "\n";
+    out += std::to_string(host.plugins().size()) + " plugin(s) loaded, " + std::to_string(host.refused().size()) +
+           " refused; searched:";
+    for (const auto& dir : host.plugin_dirs()) out += " " + dir.string();
+    out += "\n";
+    write_stdout(out);
+    return exit_ok;
+}
+
+}  // namespace
+
+void add_plugins_command(CLI::App& app, Context& ctx) {
+    auto* cmd = app.add_subcommand("plugins", "list the loaded backend plugins and the files that were refused");
+    auto json = std::make_shared<bool>(false);
+    cmd->add_flag("--json", *json, "machine-readable output");
+    cmd->callback([&ctx, json] {
+        ctx.action = [&ctx, json] { return *json ? print_json(ctx.host()) : print_text(ctx.host()); };
+    });
+}
+
+}  // namespace tote::cli

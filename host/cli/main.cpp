@@ -1,0 +1,61 @@
+// main.cpp — the tote CLI: global options, the commands, and the one place where errors become exit codes and
+// "tote: error: ..." lines on stderr.
+#include "cli_context.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+namespace {
+
+void print_error(const std::string& message) { std::fprintf(stderr, "tote: error: %s\n", message.c_str()); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace tote::cli;
+    Context ctx;
+    CLI::App app{"tote — one interface to many storage backends, loaded as plugins.", "tote"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("tote ") + tote::version() + " (plugin ABI " +
+                                          std::to_string(TOTE_ABI_MAJOR) + "." + std::to_string(TOTE_ABI_MINOR) + ")");
+    app.add_option("--config", ctx.config, "TOML config file (default: $TOTE_CONFIG, else ~/.config/tote/config.toml if present)");
+    app.add_option("--plugin-dir", ctx.plugin_dirs, "search this plugin directory first (repeatable)")
+        ->type_name("DIR")
+        ->allow_extra_args(false);
+    app.footer(
+        "Exit codes: 0 ok, 1 failure, 2 usage or config error, 3 not found, 4 conflict.\n"
+        "Run 'tote COMMAND --help' for a command's options. Documentation: docs/cli.md");
+
+    add_plugins_command(app, ctx);
+    add_value_commands(app, ctx);
+    add_key_commands(app, ctx);
+    add_cp_command(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        print_error(e.what());
+        std::fprintf(stderr, "Run 'tote --help' for usage.\n");
+        return exit_usage;
+    }
+
+    try {
+        return ctx.action ? ctx.action() : exit_usage;
+    } catch (const tote::Error& e) {
+        print_error(e.what());
+        return exit_code_for(e.status());
+    } catch (const CliError& e) {
+        print_error(e.message);
+        return e.exit_code;
+    } catch (const std::exception& e) {
+        print_error(e.what());
+        return exit_failure;
+    }
+}

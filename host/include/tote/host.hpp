@@ -1,0 +1,94 @@
+// tote/host.hpp — tote::Host: configuration, plugin discovery, and opening stores by URL or by name.
+//
+// A Host reads the TOML configuration (if any), loads every backend plugin found in the plugin directories
+// (refusing, with a reason, the files it cannot use), and opens stores:
+//
+//     tote::Host host;                                    // config from TOTE_CONFIG or ~/.config/tote/config.toml
+//     tote::Store evals = host.open("json://evals");      // a URL: scheme picks the plugin
+//     tote::Store named = host.open("evals");             // a store name from the config's [stores.evals]
+//
+// Plugin directories are searched in this order, files within each in name order, and the first plugin to
+// claim a URL scheme keeps it: HostOptions::plugin_dirs, then TOTE_PLUGIN_PATH (':'-separated), then the
+// config's host.plugin_dirs, then the first-party plugins installed beside the host library
+// (<libdir>/tote/plugins).
+//
+// Construction throws tote::Error(Status::invalid_argument) for a configuration error, with the file, line and
+// key in the message. Discovery problems never throw: they are listed by refused(). A Host is immutable once
+// built; it may be shared by threads. Stores it opens may outlive it.
+#ifndef TOTE_HOST_HPP
+#define TOTE_HOST_HPP
+
+#include <tote/error.hpp>
+#include <tote/export.hpp>
+#include <tote/plugin_info.hpp>
+#include <tote/store.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tote {
+
+struct HostOptions {
+    // A config file that must exist. Unset: TOTE_CONFIG if set (and use_environment), else
+    // $XDG_CONFIG_HOME/tote/config.toml or ~/.config/tote/config.toml if present, else no config.
+    std::optional<std::filesystem::path> config_file;
+    // Searched before everything else, in order.
+    std::vector<std::filesystem::path> plugin_dirs;
+    // Read TOTE_CONFIG, TOTE_PLUGIN_PATH and the XDG locations. Tests turn this off for a sealed host.
+    bool use_environment = true;
+    // Search <libdir>/tote/plugins, where the first-party plugins live.
+    bool builtin_plugins = true;
+};
+
+struct OpenOptions {
+    bool create = false;     // create the store if it does not exist (else Status::not_found)
+    bool read_only = false;  // refuse every write; also implied by read_only = true in the config
+};
+
+// A store defined in the config file.
+struct StoreDefinition {
+    std::string name;
+    std::string url;  // as written in the file
+    bool read_only = false;
+};
+
+class TOTE_API Host {
+public:
+    explicit Host(const HostOptions& options = {});
+    ~Host();
+    Host(Host&&) noexcept;
+    Host& operator=(Host&&) noexcept;
+
+    const std::vector<PluginInfo>& plugins() const;
+    const std::vector<Refusal>& refused() const;
+    // Plugins loaded despite a problem the config allows (host.allow_unsafe_plugins), one line each.
+    const std::vector<std::string>& warnings() const;
+    // Every directory searched, in order, whether or not it existed.
+    const std::vector<std::filesystem::path>& plugin_dirs() const;
+    // The config file in use, if any.
+    const std::optional<std::filesystem::path>& config_path() const;
+    std::vector<StoreDefinition> stores() const;
+    // Every URL scheme served, sorted.
+    std::vector<std::string> schemes() const;
+
+    // Opens a store by URL ("scheme://location") or by a store name from the config. "default" names
+    // host.default_store from the config, or else the built-in default store, an SQLite database in
+    // $XDG_DATA_HOME/tote (~/.local/share/tote). Unknown scheme or name, malformed URL, bad options:
+    // Status::invalid_argument. Missing store without options.create: Status::not_found.
+    Store open(std::string_view store, const OpenOptions& options = {}) const;
+
+    // The URL that open(store) would use, resolved (absolute path for file-based backends).
+    std::string resolve(std::string_view store) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tote
+
+#endif  // TOTE_HOST_HPP

@@ -1,0 +1,47 @@
+// tote/plugin_info.hpp — what the host knows about a loaded plugin, and why it refused the ones it did not load.
+#ifndef TOTE_PLUGIN_INFO_HPP
+#define TOTE_PLUGIN_INFO_HPP
+
+#include <tote/export.hpp>
+#include <tote/tote_plugin.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tote {
+
+struct OptionInfo {
+    std::string name;
+    uint32_t type = 0;  // TOTE_TYPE_*
+    std::string default_value;
+    std::string description;
+};
+
+struct PluginInfo {
+    std::string name;
+    std::string version;
+    std::string description;
+    std::filesystem::path path;  // the library file
+    uint32_t abi_version = 0;    // as the plugin was compiled
+    std::vector<std::string> schemes;
+    uint64_t capabilities = 0;   // TOTE_CAP_*
+    uint32_t location_kind = 0;  // TOTE_LOCATION_*
+    std::vector<OptionInfo> options;
+};
+
+// A file (or directory) found during discovery and not loaded, with the reason.
+struct Refusal {
+    std::filesystem::path path;
+    std::string reason;
+};
+
+// "write", "append", ... for each TOTE_CAP_* bit set, in bit order.
+TOTE_API std::vector<std::string> capability_names(uint64_t capabilities);
+// "bool", "int", "float", "string".
+TOTE_API const char* option_type_name(uint32_t type);
+
+}  // namespace tote
+
+#endif  // TOTE_PLUGIN_INFO_HPP

@@ -1,0 +1,113 @@
+// tote/store.hpp — tote::Store, one open store of any backend.
+//
+// A Store is what Host::open() returns: a handle to one store (a directory, a database file, ...) behind a
+// plugin. Every method validates its keys first (see tote_plugin.h, "Keys"), so a bad key is an Error with
+// Status::invalid_argument before the plugin sees it. Every failure throws tote::Error; the message names the
+// operation, the key and the store URL, plus the plugin's own explanation.
+//
+// Threading: a Store may be used from several threads at once. If its plugin is not thread-safe
+// (TOTE_CAP_THREAD_SAFE), the Store serialises the calls itself. Callbacks given to read_to() and list() run on
+// the calling thread, before the call returns; they must not call back into the same Store when its plugin is
+// not thread-safe (that would deadlock).
+#ifndef TOTE_STORE_HPP
+#define TOTE_STORE_HPP
+
+#include <tote/error.hpp>
+#include <tote/export.hpp>
+#include <tote/plugin_info.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tote {
+
+enum class Kind { key, prefix };
+
+// What stat() and read() report. A prefix has size 0, mtime_ns 0 and version 0.
+struct Stat {
+    Kind kind = Kind::key;
+    uint64_t size = 0;
+    int64_t mtime_ns = 0;  // nanoseconds since the Unix epoch; 0 if the backend does not know
+    uint64_t version = 0;  // opaque; same version, same value (see tote_stat in tote_plugin.h)
+};
+
+// One listing entry: the full key from the store root; a prefix entry (one-level listings) ends with '/'.
+struct Entry {
+    std::string key;
+    Kind kind = Kind::key;
+};
+
+struct WriteOptions {
+    bool create_only = false;            // Status::already_exists if the key exists
+    std::optional<uint64_t> if_version;  // Status::precondition_failed unless the key is at this version
+};
+
+struct ListOptions {
+    bool recursive = false;   // every key under the prefix; else one level, with sub-prefixes ending in '/'
+    std::string start_after;  // resume after this entry's key
+};
+
+struct BatchWrite {
+    std::string key;
+    std::string value;
+    WriteOptions options;
+};
+
+class TOTE_API Store {
+public:
+    struct Impl;
+    explicit Store(std::shared_ptr<Impl> impl);
+    Store(const Store&) = default;  // copies share the one open store; it closes when the last copy goes
+    Store& operator=(const Store&) = default;
+    ~Store();
+
+    const std::string& url() const;  // the resolved URL, e.g. "json:///srv/evals"
+    const PluginInfo& plugin() const;
+    bool read_only() const;
+    bool supports(uint64_t capability) const;  // a TOTE_CAP_* bit of the plugin
+
+    // The value of key. Status::not_found if it is not a key (a prefix is not a key). Fills *stat if given.
+    std::string read(std::string_view key, Stat* stat = nullptr) const;
+    // Like read(), but std::nullopt instead of Status::not_found.
+    std::optional<std::string> try_read(std::string_view key) const;
+    // Streams the value to sink in pieces; sink returns false to stop early.
+    void read_to(std::string_view key, const std::function<bool(std::string_view)>& sink,
+                 Stat* stat = nullptr) const;
+
+    // Replaces the value atomically; returns the new version. Status::conflict if the backend cannot hold the
+    // key beside an existing key or prefix (see TOTE_CAP_KEY_AND_PREFIX).
+    uint64_t write(std::string_view key, std::string_view value, const WriteOptions& options = {});
+    // Appends data, creating the key if absent. Status::unsupported if the plugin cannot append.
+    void append(std::string_view key, std::string_view data);
+    // Writes all, atomically if batch_is_atomic(); otherwise one by one in order, stopping at the first failure
+    // (the writes before it stay). The Error of a failed batch names the op's index and key.
+    void write_batch(const std::vector<BatchWrite>& writes);
+    bool batch_is_atomic() const;
+
+    // std::nullopt if key is neither a key nor a prefix.
+    std::optional<Stat> stat(std::string_view key) const;
+    bool exists(std::string_view key) const;  // true for a key, false for a prefix or nothing
+
+    // Streams entries under prefix ("" or a key; a trailing '/' is accepted) in key order; on_entry returns
+    // false to stop.
+    void list(std::string_view prefix, const ListOptions& options,
+              const std::function<bool(const Entry&)>& on_entry) const;
+    std::vector<Entry> list(std::string_view prefix = "", const ListOptions& options = {}) const;
+
+    // Removes key (recursive: and every key under it). Returns false if there was nothing to remove.
+    bool remove(std::string_view key, bool recursive = false);
+    // Moves a key's value to another key, atomically. Status::already_exists if !replace and `to` exists.
+    void rename(std::string_view from, std::string_view to, bool replace = true);
+
+private:
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tote
+
+#endif  // TOTE_STORE_HPP

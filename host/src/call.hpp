@@ -1,0 +1,55 @@
+// call.hpp — the host side of one plugin call: the tote_call handed to the plugin, the message it may attach,
+// and the translation of a non-OK status into a tote::Error with a message that names what was being done.
+#ifndef TOTE_HOST_CALL_HPP
+#define TOTE_HOST_CALL_HPP
+
+#include <tote/error.hpp>
+#include <tote/tote_plugin.h>
+
+#include <string>
+#include <string_view>
+
+namespace tote::detail {
+
+class Call {
+public:
+    Call() {
+        call_.struct_size = sizeof call_;
+        call_.reserved = 0;
+        call_.host_data = this;
+        call_.set_error = &Call::set_error;
+    }
+    Call(const Call&) = delete;
+    Call& operator=(const Call&) = delete;
+
+    const tote_call* get() const { return &call_; }
+    const std::string& message() const { return message_; }
+
+    // Throws unless status is TOTE_OK. what: "read 'a/b' in json:///x"; the result reads
+    // "not found: read 'a/b' in json:///x: <the plugin's message>".
+    void check(tote_status status, std::string_view what) const {
+        if (status == TOTE_OK) return;
+        Status s = status_from_code(status);
+        std::string text = std::string(status_name(s)) + ": " + std::string(what);
+        if (status != static_cast<int32_t>(s)) text += " (plugin returned unknown status " + std::to_string(status) + ")";
+        if (!message_.empty()) text += ": " + message_;
+        throw Error(s, text);
+    }
+
+private:
+    static void set_error(const tote_call* call, const char* msg, size_t len) noexcept {
+        if (call == nullptr || call->host_data == nullptr || msg == nullptr) return;
+        try {
+            static_cast<Call*>(call->host_data)->message_.assign(msg, len);
+        } catch (...) {
+            // Out of memory while copying a message: the status alone still reaches the caller.
+        }
+    }
+
+    tote_call call_{};
+    std::string message_;
+};
+
+}  // namespace tote::detail
+
+#endif  // TOTE_HOST_CALL_HPP

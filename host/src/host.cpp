@@ -1,0 +1,240 @@
+// host.cpp — tote::Host: which config, which plugin directories, and how a name or URL becomes an open Store.
+#include "call.hpp"
+#include "config.hpp"
+#include "discovery.hpp"
+#include "key.hpp"
+#include "options.hpp"
+#include "store_impl.hpp"
+#include "url.hpp"
+
+#include <tote/host.hpp>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace fs = std::filesystem;
+
+namespace tote {
+
+using detail::Config;
+using detail::quote;
+
+namespace {
+
+std::string env(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? std::string(value) : std::string();
+}
+
+// $XDG_<KIND>_HOME, or ~/<fallback>.
+fs::path xdg_dir(const char* variable, const char* fallback) {
+    std::string dir = env(variable);
+    if (!dir.empty() && fs::path(dir).is_absolute()) return dir;
+    std::string home = env("HOME");
+    return home.empty() ? fs::path() : fs::path(home) / fallback;
+}
+
+// The config in effect: explicit path, then TOTE_CONFIG, then the XDG location if it exists, else none.
+Config find_config(const HostOptions& options) {
+    if (options.config_file) return detail::load_config(*options.config_file);
+    if (options.use_environment) {
+        std::string explicit_path = env("TOTE_CONFIG");
+        if (!explicit_path.empty()) return detail::load_config(explicit_path);
+        fs::path xdg = xdg_dir("XDG_CONFIG_HOME", ".config");
+        std::error_code ec;
+        if (!xdg.empty() && fs::exists(xdg / "tote" / "config.toml", ec))
+            return detail::load_config(xdg / "tote" / "config.toml");
+    }
+    return Config{};
+}
+
+// Where the first-party plugins are: <directory of libtote>/tote/plugins, in the build tree and when installed.
+fs::path builtin_plugin_dir() {
+    std::error_code ec;
+    fs::path library = boost::dll::this_line_location(ec);
+    if (ec) return {};
+    return library.parent_path() / "tote" / "plugins";
+}
+
+fs::path absolute_normal(const fs::path& p) {
+    std::error_code ec;
+    fs::path out = fs::absolute(p, ec);
+    return (ec ? p : out).lexically_normal();
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
+// One resolved store: the URL, its parsed form, the plugin, and the config entry it came from (if any).
+struct Target {
+    std::string url;  // resolved, for messages and Store::url()
+    std::string location;
+    std::shared_ptr<const detail::LoadedPlugin> plugin;
+    const detail::StoreConfig* config = nullptr;
+    bool implicit_create = false;  // the built-in default store is created on first use
+};
+
+}  // namespace
+
+struct Host::Impl {
+    Config config;
+    detail::Discovery discovery;
+    std::vector<PluginInfo> infos;
+    std::vector<fs::path> dirs;
+
+    Target resolve(std::string_view store) const;
+    Target resolve_url(const std::string& text, const fs::path& base) const;
+};
+
+Target Host::Impl::resolve_url(const std::string& text, const fs::path& base) const {
+    detail::Url url = detail::parse_url(text);
+    auto found = discovery.by_scheme.find(url.scheme);
+    if (found == discovery.by_scheme.end()) {
+        std::vector<std::string> known;
+        for (const auto& [scheme, plugin] : discovery.by_scheme) known.push_back(scheme);
+        std::string message = "unknown storage backend: " + url.scheme + " (known: " +
+                              (known.empty() ? "none" : join(known)) + ")";
+        if (!discovery.refused.empty())
+            message += "; " + std::to_string(discovery.refused.size()) + " plugin file(s) were refused: see 'tote plugins'";
+        throw Error(Status::invalid_argument, message);
+    }
+    Target target;
+    target.plugin = found->second;
+    target.location = url.location;
+    if (target.plugin->info.location_kind == TOTE_LOCATION_PATH) {
+        fs::path path = detail::expand_home(url.location);
+        if (path.is_relative()) path = base / path;
+        target.location = path.lexically_normal().string();
+        if (target.location.size() > 1 && target.location.back() == '/') target.location.pop_back();
+    }
+    target.url = url.scheme + "://" + target.location;
+    return target;
+}
+
+Target Host::Impl::resolve(std::string_view store) const {
+    std::error_code ec;
+    const fs::path cwd = fs::current_path(ec);
+    if (detail::looks_like_url(store)) return resolve_url(std::string(store), cwd);
+    if (store == "default") {
+        if (config.default_store) {
+            if (*config.default_store == "default")
+                throw Error(Status::invalid_argument, config.default_store_where.str() + ": host.default_store cannot be 'default'");
+            return resolve(*config.default_store);
+        }
+        fs::path data = xdg_dir("XDG_DATA_HOME", ".local/share");
+        if (data.empty())
+            throw Error(Status::invalid_argument, "no default store: neither HOME nor XDG_DATA_HOME is set");
+        Target target = resolve_url("sqlite://" + (data / "tote" / "default.db").string(), cwd);
+        target.implicit_create = true;
+        return target;
+    }
+    auto found = config.stores.find(std::string(store));
+    if (found == config.stores.end()) {
+        std::string message = "unknown store " + quote(store) + ": not a URL (scheme://location)";
+        if (config.path) {
+            std::vector<std::string> names;
+            for (const auto& [name, definition] : config.stores) names.push_back(name);
+            message += " and not defined in " + config.path->string() +
+                       (names.empty() ? " (it defines no stores)" : " (stores: " + join(names) + ")");
+        } else {
+            message += ", and there is no config file to define it (see --config or TOTE_CONFIG)";
+        }
+        throw Error(Status::invalid_argument, message);
+    }
+    try {
+        Target target = resolve_url(found->second.url, config.base_dir());
+        target.config = &found->second;
+        return target;
+    } catch (const Error& e) {
+        throw Error(e.status(), found->second.where.str() + ": store " + quote(store) + ": " + e.what());
+    }
+}
+
+Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
+    impl_->config = find_config(options);
+    for (const fs::path& dir : options.plugin_dirs) impl_->dirs.push_back(absolute_normal(dir));
+    if (options.use_environment) {
+        std::string path = env("TOTE_PLUGIN_PATH");
+        for (size_t start = 0; start <= path.size();) {
+            size_t end = std::min(path.find(':', start), path.size());
+            if (end > start) impl_->dirs.push_back(absolute_normal(detail::expand_home(path.substr(start, end - start))));
+            start = end + 1;
+        }
+    }
+    for (const fs::path& dir : impl_->config.plugin_dirs) impl_->dirs.push_back(dir);
+    if (options.builtin_plugins) {
+        fs::path builtin = builtin_plugin_dir();
+        if (!builtin.empty()) impl_->dirs.push_back(absolute_normal(builtin));
+    }
+    if (impl_->config.default_store && !detail::looks_like_url(*impl_->config.default_store) &&
+        !impl_->config.stores.count(*impl_->config.default_store))
+        throw Error(Status::invalid_argument, impl_->config.default_store_where.str() +
+                                                  ": host.default_store names no store: " +
+                                                  quote(*impl_->config.default_store));
+    impl_->discovery = detail::discover(impl_->dirs, impl_->config.allow_unsafe_plugins);
+    for (const auto& plugin : impl_->discovery.plugins) impl_->infos.push_back(plugin->info);
+}
+
+Host::~Host() = default;
+Host::Host(Host&&) noexcept = default;
+Host& Host::operator=(Host&&) noexcept = default;
+
+const std::vector<PluginInfo>& Host::plugins() const { return impl_->infos; }
+const std::vector<Refusal>& Host::refused() const { return impl_->discovery.refused; }
+const std::vector<std::string>& Host::warnings() const { return impl_->discovery.warnings; }
+const std::vector<fs::path>& Host::plugin_dirs() const { return impl_->dirs; }
+const std::optional<fs::path>& Host::config_path() const { return impl_->config.path; }
+
+std::vector<StoreDefinition> Host::stores() const {
+    std::vector<StoreDefinition> out;
+    for (const auto& [name, store] : impl_->config.stores) out.push_back(StoreDefinition{name, store.url, store.read_only});
+    return out;
+}
+
+std::vector<std::string> Host::schemes() const {
+    std::vector<std::string> out;
+    for (const auto& [scheme, plugin] : impl_->discovery.by_scheme) out.push_back(scheme);
+    return out;  // std::map keeps them sorted
+}
+
+std::string Host::resolve(std::string_view store) const { return impl_->resolve(store).url; }
+
+Store Host::open(std::string_view store, const OpenOptions& options) const {
+    Target target = impl_->resolve(store);
+    const detail::LoadedPlugin& plugin = *target.plugin;
+    const bool read_only = options.read_only || (target.config && target.config->read_only) ||
+                           !(plugin.descriptor->capabilities & TOTE_CAP_WRITE);
+    std::vector<tote_option_value> values;
+    if (target.config) values = detail::check_options(target.config->options, plugin.info, target.config->name);
+
+    tote_open_params params{};
+    params.struct_size = sizeof params;
+    params.flags = (read_only ? TOTE_OPEN_READ_ONLY : 0u) |
+                   ((options.create || target.implicit_create) && !read_only ? TOTE_OPEN_CREATE : 0u);
+    params.url = target.url.c_str();
+    params.location = target.location.c_str();
+    params.options = values.data();
+    params.option_count = values.size();
+
+    auto impl = std::make_shared<Store::Impl>();
+    impl->plugin = target.plugin;
+    impl->url = target.url;
+    impl->read_only = read_only;
+    impl->serialised = !(plugin.descriptor->capabilities & TOTE_CAP_THREAD_SAFE);
+    detail::Call call;
+    tote_store* handle = nullptr;
+    tote_status status = plugin.descriptor->open(&params, call.get(), &handle);
+    std::string what = "open " + target.url;
+    if (target.config) what = target.config->where.str() + ": store " + quote(target.config->name) + ": " + what;
+    call.check(status, what);
+    if (handle == nullptr) call.check(TOTE_INTERNAL, what + ": the plugin returned no store");
+    impl->handle = handle;
+    return Store(std::move(impl));
+}
+
+}  // namespace tote

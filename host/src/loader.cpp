@@ -1,0 +1,177 @@
+// loader.cpp — one plugin file in, a checked LoadedPlugin (or a reason) out.
+//
+// Libraries are loaded with RTLD_NOW (a missing symbol fails here, not in the middle of a write) and RTLD_LOCAL
+// (two plugins linking different versions of a library do not collide), and never unloaded: thread-local
+// destructors and threads left running in unloaded code crash at exit in many hosts.
+#include "loader.hpp"
+
+#include "url.hpp"
+
+#include <boost/dll/shared_library.hpp>
+
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <vector>
+
+namespace tote::detail {
+
+namespace {
+
+// Every library ever loaded, kept for the life of the process (deliberately leaked: no dlclose, ever).
+void keep_forever(boost::dll::shared_library library) {
+    static std::mutex mutex;
+    static auto* libraries = new std::vector<boost::dll::shared_library>();
+    std::lock_guard<std::mutex> lock(mutex);
+    libraries->push_back(std::move(library));
+}
+
+// A C string from the plugin, read with a bound so a garbage pointer to unterminated memory cannot run far.
+bool bounded_string(const char* s, size_t max, std::string& out) {
+    if (s == nullptr) return false;
+    size_t n = strnlen(s, max + 1);
+    if (n > max) return false;
+    out.assign(s, n);
+    return true;
+}
+
+bool is_identifier(const std::string& s, bool allow_dash) {
+    if (s.empty() || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (allow_dash && c == '-')))
+            return false;
+    return true;
+}
+
+std::string abi_text(uint32_t v) {
+    return std::to_string(TOTE_ABI_VERSION_MAJOR(v)) + "." + std::to_string(TOTE_ABI_VERSION_MINOR(v));
+}
+
+// Fills info from a descriptor that passed check_descriptor().
+PluginInfo describe(const tote_plugin* d, const std::filesystem::path& file) {
+    PluginInfo info;
+    info.path = file;
+    info.name = d->name;
+    info.version = d->version;
+    info.description = d->description ? d->description : "";
+    info.abi_version = d->abi_version;
+    info.capabilities = d->capabilities;
+    info.location_kind = d->location_kind;
+    for (const char* const* s = d->schemes; *s; ++s) info.schemes.emplace_back(*s);
+    if (d->options)
+        for (const tote_option_spec* o = d->options; o->name; ++o)
+            info.options.push_back(OptionInfo{o->name, o->type, o->default_value ? o->default_value : "",
+                                              o->description ? o->description : ""});
+    return info;
+}
+
+const tote_batch_ext* find_batch(const tote_plugin* d) {
+    if (!(d->capabilities & TOTE_CAP_ATOMIC_BATCH) || d->get_extension == nullptr) return nullptr;
+    auto* ext = static_cast<const tote_batch_ext*>(d->get_extension(TOTE_EXT_BATCH));
+    if (ext == nullptr || ext->struct_size < offsetof(tote_batch_ext, write_batch) + sizeof(void*) ||
+        ext->write_batch == nullptr)
+        return nullptr;
+    return ext;
+}
+
+}  // namespace
+
+std::string check_descriptor(const tote_plugin* d) {
+    const std::string host_abi = abi_text(TOTE_ABI_VERSION);
+    if (d == nullptr) return "entry point returned NULL (the plugin declined host ABI " + host_abi + ")";
+    const size_t header = offsetof(tote_plugin, capabilities);
+    if (d->struct_size < header)
+        return "descriptor too small: struct_size " + std::to_string(d->struct_size) + " bytes";
+    if (TOTE_ABI_VERSION_MAJOR(d->abi_version) != TOTE_ABI_MAJOR)
+        return "ABI mismatch: plugin built for tote ABI " + abi_text(d->abi_version) + ", this host speaks ABI " +
+               host_abi;
+    if (d->struct_size < TOTE_PLUGIN_SIZE_1_0)
+        return "descriptor too small: struct_size " + std::to_string(d->struct_size) + " bytes, ABI 1.0 needs " +
+               std::to_string(TOTE_PLUGIN_SIZE_1_0);
+    if (d->struct_size > 65536)
+        return "implausible descriptor size " + std::to_string(d->struct_size) + " bytes";
+
+    std::string text;
+    if (!bounded_string(d->name, 64, text) || !is_identifier(text, true))
+        return "bad plugin name (expected [a-z][a-z0-9_-]*, at most 64 characters)";
+    if (!bounded_string(d->version, 64, text) || text.empty()) return "missing or overlong version string";
+    if (d->description && !bounded_string(d->description, 1024, text)) return "description longer than 1024 bytes";
+    if (d->schemes == nullptr || d->schemes[0] == nullptr) return "declares no URL scheme";
+    std::set<std::string> seen;
+    for (size_t i = 0; d->schemes[i] != nullptr; ++i) {
+        if (i >= 32) return "more than 32 URL schemes (is the list NULL-terminated?)";
+        if (!bounded_string(d->schemes[i], 32, text) || !is_valid_scheme(text))
+            return "bad URL scheme at index " + std::to_string(i) + " (expected [a-z][a-z0-9+.-]*)";
+        if (!seen.insert(text).second) return "URL scheme '" + text + "' listed twice";
+    }
+    if (d->location_kind != TOTE_LOCATION_PATH && d->location_kind != TOTE_LOCATION_URL)
+        return "unknown location_kind " + std::to_string(d->location_kind);
+    if (!d->open || !d->close || !d->read || !d->stat) return "open, close, read or stat is NULL";
+
+    struct Need {
+        uint64_t cap;
+        const void* fn;
+        const char* what;
+    };
+    const Need needs[] = {
+        {TOTE_CAP_WRITE, reinterpret_cast<const void*>(d->write), "TOTE_CAP_WRITE but write is NULL"},
+        {TOTE_CAP_WRITE, reinterpret_cast<const void*>(d->remove), "TOTE_CAP_WRITE but remove is NULL"},
+        {TOTE_CAP_APPEND, reinterpret_cast<const void*>(d->append), "TOTE_CAP_APPEND but append is NULL"},
+        {TOTE_CAP_LIST, reinterpret_cast<const void*>(d->list), "TOTE_CAP_LIST but list is NULL"},
+        {TOTE_CAP_RENAME, reinterpret_cast<const void*>(d->rename), "TOTE_CAP_RENAME but rename is NULL"},
+    };
+    for (const Need& need : needs)
+        if ((d->capabilities & need.cap) && need.fn == nullptr) return std::string("declares ") + need.what;
+    if ((d->capabilities & TOTE_CAP_ATOMIC_BATCH) && find_batch(d) == nullptr)
+        return "declares TOTE_CAP_ATOMIC_BATCH but get_extension(\"" TOTE_EXT_BATCH "\") gives no usable table";
+
+    if (d->options) {
+        std::set<std::string> names;
+        for (size_t i = 0;; ++i) {
+            if (i >= 256) return "more than 256 options (is the option list terminated by a NULL name?)";
+            const tote_option_spec& o = d->options[i];
+            if (o.name == nullptr) break;
+            if (!bounded_string(o.name, 64, text) || !is_identifier(text, false))
+                return "bad option name at index " + std::to_string(i);
+            if (o.type < TOTE_TYPE_BOOL || o.type > TOTE_TYPE_STRING)
+                return "option '" + text + "' has unknown type " + std::to_string(o.type);
+            if (!names.insert(text).second) return "option '" + text + "' declared twice";
+        }
+    }
+    return "";
+}
+
+LoadResult load_plugin(const std::filesystem::path& file) {
+    LoadResult result;
+    boost::dll::shared_library library;
+    try {
+        library.load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    } catch (const std::exception& e) {
+        std::string why = e.what();
+        // Boost.DLL appends dlerror()'s text in parentheses; that is the useful part.
+        // "…load() failed (dlerror system message: <text>): <errno text>" — keep <text>.
+        size_t at = why.find("(dlerror system message: ");
+        size_t end = why.rfind("): ");
+        if (at != std::string::npos && end != std::string::npos && end > at) why = why.substr(at + 25, end - at - 25);
+        result.refusal = "cannot load: " + why;
+        return result;
+    }
+    if (!library.has(TOTE_PLUGIN_ENTRY_NAME)) {
+        keep_forever(std::move(library));
+        result.refusal = "no entry symbol '" TOTE_PLUGIN_ENTRY_NAME "' (not a tote plugin?)";
+        return result;
+    }
+    auto entry = library.get<const tote_plugin*(uint32_t)>(TOTE_PLUGIN_ENTRY_NAME);
+    keep_forever(std::move(library));
+    const tote_plugin* d = entry(TOTE_ABI_VERSION);
+    result.refusal = check_descriptor(d);
+    if (!result.refusal.empty()) return result;
+    auto plugin = std::make_shared<LoadedPlugin>();
+    plugin->descriptor = d;
+    plugin->info = describe(d, file);
+    plugin->batch = find_batch(d);
+    result.plugin = std::move(plugin);
+    return result;
+}
+
+}  // namespace tote::detail

@@ -1,0 +1,315 @@
+// store.cpp — tote::Store: key validation, capability and read-only checks, and the calls through the C vtable.
+// Plugin memory never outlives a call: values arrive through a sink callback, entries through an entry callback.
+#include "store_impl.hpp"
+
+#include "call.hpp"
+#include "key.hpp"
+
+#include <exception>
+
+namespace tote {
+
+using detail::Call;
+using detail::quote;
+
+namespace {
+
+std::string describe(std::string_view op, std::string_view key, const std::string& url) {
+    return std::string(op) + " " + quote(key) + " in " + url;
+}
+
+tote_stat empty_stat() {
+    tote_stat st{};
+    st.struct_size = sizeof st;
+    return st;
+}
+
+Stat to_stat(const tote_stat& st) {
+    return Stat{st.kind == TOTE_KIND_PREFIX ? Kind::prefix : Kind::key, st.size, st.mtime_ns, st.version};
+}
+
+// Sink that appends every piece to a std::string (the fast path of read()).
+struct StringSink {
+    std::string value;
+    bool out_of_memory = false;
+};
+
+int append_to_string(void* ctx, const void* data, size_t len) {
+    auto* sink = static_cast<StringSink*>(ctx);
+    try {
+        sink->value.append(static_cast<const char*>(data), len);
+        return 0;
+    } catch (...) {
+        sink->out_of_memory = true;
+        return 1;
+    }
+}
+
+// The key, validated, in a std::string: the ABI promises plugins a NUL at key[len], which a string_view lacks.
+std::string checked_key(std::string_view key) {
+    detail::validate_key(key);
+    return std::string(key);
+}
+
+// A C++ callback behind a C callback: exceptions are parked and rethrown after the plugin returns.
+template <class Fn> struct Trampoline {
+    const Fn* fn;
+    std::exception_ptr error;
+};
+
+int call_value_sink(void* ctx, const void* data, size_t len) {
+    auto* t = static_cast<Trampoline<std::function<bool(std::string_view)>>*>(ctx);
+    try {
+        return (*t->fn)(std::string_view(static_cast<const char*>(data), len)) ? 0 : 1;
+    } catch (...) {
+        t->error = std::current_exception();
+        return 1;
+    }
+}
+
+int call_entry_sink(void* ctx, const tote_entry* entry) {
+    auto* t = static_cast<Trampoline<std::function<bool(const Entry&)>>*>(ctx);
+    try {
+        Entry e{std::string(entry->key, entry->key_len), entry->kind == TOTE_KIND_PREFIX ? Kind::prefix : Kind::key};
+        return (*t->fn)(e) ? 0 : 1;
+    } catch (...) {
+        t->error = std::current_exception();
+        return 1;
+    }
+}
+
+tote_write_op make_op(std::string_view key, std::string_view value, const WriteOptions& options) {
+    tote_write_op op{};
+    op.struct_size = sizeof op;
+    op.key = key.data();
+    op.key_len = key.size();
+    op.value = value.data();
+    op.value_len = value.size();
+    if (options.create_only) op.flags |= TOTE_WRITE_CREATE_ONLY;
+    if (options.if_version) {
+        op.flags |= TOTE_WRITE_IF_VERSION;
+        op.expected_version = *options.if_version;
+    }
+    return op;
+}
+
+void check_write_options(const WriteOptions& options, std::string_view key, const std::string& url) {
+    if (options.create_only && options.if_version)
+        throw Error(Status::invalid_argument, describe("write", key, url) + ": create_only and if_version exclude each other");
+}
+
+}  // namespace
+
+Store::Store(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+const std::string& Store::url() const { return impl_->url; }
+const PluginInfo& Store::plugin() const { return impl_->plugin->info; }
+bool Store::read_only() const { return impl_->read_only; }
+bool Store::supports(uint64_t capability) const { return (impl_->table().capabilities & capability) == capability; }
+bool Store::batch_is_atomic() const { return impl_->plugin->batch != nullptr; }
+
+namespace {
+
+// Refuses an operation the store cannot do, before the plugin is called.
+void require(const Store& store, uint64_t capability, bool writes, std::string_view op, std::string_view key) {
+    if (writes && store.read_only())
+        throw Error(Status::permission_denied, std::string(status_name(Status::permission_denied)) + ": " +
+                                                   describe(op, key, store.url()) + ": the store is open read-only");
+    if (capability != 0 && !store.supports(capability))
+        throw Error(Status::unsupported, std::string(status_name(Status::unsupported)) + ": " +
+                                             describe(op, key, store.url()) + ": the " + store.plugin().name +
+                                             " plugin does not support " + std::string(op));
+}
+
+}  // namespace
+
+std::string Store::read(std::string_view key_view, Stat* stat) const {
+    const std::string key = checked_key(key_view);
+    StringSink sink;
+    tote_stat st = empty_stat();
+    Call call;
+    tote_status status;
+    {
+        auto lock = impl_->lock();
+        status = impl_->table().read(impl_->handle, call.get(), key.data(), key.size(), &append_to_string, &sink,
+                                     stat ? &st : nullptr);
+    }
+    call.check(status, describe("read", key, impl_->url));
+    if (sink.out_of_memory)
+        throw Error(Status::internal, "internal error: " + describe("read", key, impl_->url) + ": out of memory");
+    std::string& value = sink.value;
+    if (stat) {
+        *stat = to_stat(st);
+        if (value.size() != stat->size)
+            throw Error(Status::internal, "internal error: " + describe("read", key, impl_->url) + ": got " +
+                                              std::to_string(value.size()) + " bytes of " + std::to_string(stat->size));
+    }
+    return value;
+}
+
+std::optional<std::string> Store::try_read(std::string_view key) const {
+    try {
+        return read(key);
+    } catch (const Error& e) {
+        if (e.status() == Status::not_found) return std::nullopt;
+        throw;
+    }
+}
+
+void Store::read_to(std::string_view key_view, const std::function<bool(std::string_view)>& sink, Stat* stat) const {
+    const std::string key = checked_key(key_view);
+    Trampoline<std::function<bool(std::string_view)>> t{&sink, nullptr};
+    tote_stat st = empty_stat();
+    Call call;
+    tote_status status;
+    {
+        auto lock = impl_->lock();
+        status = impl_->table().read(impl_->handle, call.get(), key.data(), key.size(), &call_value_sink, &t,
+                                     stat ? &st : nullptr);
+    }
+    if (t.error) std::rethrow_exception(t.error);
+    call.check(status, describe("read", key, impl_->url));
+    if (stat) *stat = to_stat(st);
+}
+
+uint64_t Store::write(std::string_view key_view, std::string_view value, const WriteOptions& options) {
+    const std::string key = checked_key(key_view);
+    require(*this, TOTE_CAP_WRITE, true, "write", key);
+    check_write_options(options, key, impl_->url);
+    if (options.create_only) require(*this, TOTE_CAP_CREATE_ONLY, true, "create-only write", key);
+    if (options.if_version) require(*this, TOTE_CAP_COMPARE_VERSION, true, "compare-version write", key);
+    tote_write_op op = make_op(key, value, options);
+    uint64_t version = 0;
+    Call call;
+    auto lock = impl_->lock();
+    call.check(impl_->table().write(impl_->handle, call.get(), &op, &version), describe("write", key, impl_->url));
+    return version;
+}
+
+void Store::append(std::string_view key_view, std::string_view data) {
+    const std::string key = checked_key(key_view);
+    require(*this, TOTE_CAP_APPEND, true, "append", key);
+    Call call;
+    auto lock = impl_->lock();
+    call.check(impl_->table().append(impl_->handle, call.get(), key.data(), key.size(), data.data(), data.size()),
+               describe("append", key, impl_->url));
+}
+
+void Store::write_batch(const std::vector<BatchWrite>& writes) {
+    for (const BatchWrite& w : writes) {
+        detail::validate_key(w.key);
+        require(*this, TOTE_CAP_WRITE, true, "write", w.key);
+        check_write_options(w.options, w.key, impl_->url);
+        if (w.options.create_only) require(*this, TOTE_CAP_CREATE_ONLY, true, "create-only write", w.key);
+        if (w.options.if_version) require(*this, TOTE_CAP_COMPARE_VERSION, true, "compare-version write", w.key);
+    }
+    if (!impl_->plugin->batch) {  // no atomic batch: one write at a time, stopping at the first failure
+        for (size_t i = 0; i < writes.size(); ++i) {
+            try {
+                write(writes[i].key, writes[i].value, writes[i].options);
+            } catch (const Error& e) {
+                throw Error(e.status(), std::string(e.what()) + " (batch write #" + std::to_string(i) + " of " +
+                                            std::to_string(writes.size()) + "; the writes before it were kept)");
+            }
+        }
+        return;
+    }
+    std::vector<tote_write_op> ops;
+    std::vector<const tote_write_op*> pointers;
+    ops.reserve(writes.size());
+    pointers.reserve(writes.size());
+    for (const BatchWrite& w : writes) {
+        ops.push_back(make_op(w.key, w.value, w.options));
+        pointers.push_back(&ops.back());
+    }
+    size_t failed = writes.size();
+    Call call;
+    tote_status status;
+    {
+        auto lock = impl_->lock();
+        status = impl_->plugin->batch->write_batch(impl_->handle, call.get(), pointers.data(), pointers.size(), &failed);
+    }
+    if (status == TOTE_OK) return;
+    std::string what = "atomic batch of " + std::to_string(writes.size()) + " writes in " + impl_->url;
+    if (failed < writes.size()) what += " (write #" + std::to_string(failed) + ", key " + quote(writes[failed].key) + ")";
+    call.check(status, what + "; nothing was written");
+}
+
+std::optional<Stat> Store::stat(std::string_view key_view) const {
+    const std::string key = checked_key(key_view);
+    tote_stat st = empty_stat();
+    Call call;
+    tote_status status;
+    {
+        auto lock = impl_->lock();
+        status = impl_->table().stat(impl_->handle, call.get(), key.data(), key.size(), &st);
+    }
+    if (status == TOTE_NOT_FOUND) return std::nullopt;
+    call.check(status, describe("stat", key, impl_->url));
+    return to_stat(st);
+}
+
+bool Store::exists(std::string_view key) const {
+    auto st = stat(key);
+    return st && st->kind == Kind::key;
+}
+
+void Store::list(std::string_view prefix, const ListOptions& options,
+                 const std::function<bool(const Entry&)>& on_entry) const {
+    std::string normalized = detail::normalize_prefix(prefix);
+    require(*this, TOTE_CAP_LIST, false, "list", normalized);
+    tote_list_params params{};
+    params.struct_size = sizeof params;
+    params.flags = options.recursive ? TOTE_LIST_RECURSIVE : 0;
+    params.prefix = normalized.c_str();
+    params.prefix_len = normalized.size();
+    params.start_after = options.start_after.c_str();
+    params.start_after_len = options.start_after.size();
+    Trampoline<std::function<bool(const Entry&)>> t{&on_entry, nullptr};
+    Call call;
+    tote_status status;
+    {
+        auto lock = impl_->lock();
+        status = impl_->table().list(impl_->handle, call.get(), &params, &call_entry_sink, &t);
+    }
+    if (t.error) std::rethrow_exception(t.error);
+    call.check(status, describe("list", normalized, impl_->url));
+}
+
+std::vector<Entry> Store::list(std::string_view prefix, const ListOptions& options) const {
+    std::vector<Entry> entries;
+    list(prefix, options, [&](const Entry& e) {
+        entries.push_back(e);
+        return true;
+    });
+    return entries;
+}
+
+bool Store::remove(std::string_view key_view, bool recursive) {
+    const std::string key = checked_key(key_view);
+    require(*this, TOTE_CAP_WRITE, true, "remove", key);
+    Call call;
+    tote_status status;
+    {
+        auto lock = impl_->lock();
+        status = impl_->table().remove(impl_->handle, call.get(), key.data(), key.size(),
+                                       recursive ? TOTE_REMOVE_RECURSIVE : 0);
+    }
+    if (status == TOTE_NOT_FOUND) return false;
+    call.check(status, describe("remove", key, impl_->url));
+    return true;
+}
+
+void Store::rename(std::string_view from_view, std::string_view to_view, bool replace) {
+    const std::string from = checked_key(from_view);
+    const std::string to = checked_key(to_view);
+    require(*this, TOTE_CAP_RENAME, true, "rename", from);
+    Call call;
+    auto lock = impl_->lock();
+    call.check(impl_->table().rename(impl_->handle, call.get(), from.data(), from.size(), to.data(), to.size(),
+                                     replace ? 0 : TOTE_RENAME_NO_REPLACE),
+               "rename " + quote(from) + " to " + quote(to) + " in " + impl_->url);
+}
+
+}  // namespace tote

@@ -1,0 +1,39 @@
+// store_impl.hpp — what a tote::Store holds: the plugin, its open store handle, and the serialising mutex for
+// plugins that are not thread-safe. Shared by host.cpp (which opens) and store.cpp (which operates).
+#ifndef TOTE_HOST_STORE_IMPL_HPP
+#define TOTE_HOST_STORE_IMPL_HPP
+
+#include "loader.hpp"
+
+#include <tote/store.hpp>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace tote {
+
+struct Store::Impl {
+    std::shared_ptr<const detail::LoadedPlugin> plugin;
+    tote_store* handle = nullptr;
+    std::string url;
+    bool read_only = false;
+    bool serialised = true;  // the plugin is not thread-safe: one call at a time
+    std::mutex mutex;
+
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    ~Impl() {
+        if (handle) plugin->descriptor->close(handle);
+    }
+
+    const tote_plugin& table() const { return *plugin->descriptor; }
+    std::unique_lock<std::mutex> lock() {
+        return serialised ? std::unique_lock<std::mutex>(mutex) : std::unique_lock<std::mutex>();
+    }
+};
+
+}  // namespace tote
+
+#endif  // TOTE_HOST_STORE_IMPL_HPP

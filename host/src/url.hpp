@@ -1,0 +1,26 @@
+// url.hpp — splitting "scheme://location" and telling URLs from store names.
+#ifndef TOTE_HOST_URL_HPP
+#define TOTE_HOST_URL_HPP
+
+#include <string>
+#include <string_view>
+
+namespace tote::detail {
+
+struct Url {
+    std::string scheme;    // lowercased
+    std::string location;  // everything after "://", may be empty only if the caller allows it
+};
+
+// True if text looks like a URL (contains "://"); otherwise it is a store name.
+bool looks_like_url(std::string_view text);
+
+// Throws Error(invalid_argument) for a malformed URL: no "://", a bad scheme, an empty location.
+Url parse_url(std::string_view text);
+
+// True for a scheme made of [a-z][a-z0-9+.-]* (as RFC 3986, lowercase).
+bool is_valid_scheme(std::string_view scheme);
+
+}  // namespace tote::detail
+
+#endif  // TOTE_HOST_URL_HPP

@@ -1,0 +1,171 @@
+// json_list.cpp — streamed, sorted listings of the JSON store, and the removal of temporary files that crashed
+// writers left behind.
+//
+// Keys must come out in byte order of the whole key. Sorting each directory by name is not enough ("a-c" sorts
+// before "a/b" because '-' < '/'), so entries are sorted by name with a '/' appended to directories, which is
+// exactly the order of the keys beneath them. Each directory is read whole, closed, and then walked, so a deep
+// tree holds at most one open descriptor and memory for one directory listing per level, never the whole store.
+#include "json_store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <vector>
+
+namespace tote::json_plugin {
+
+namespace {
+
+struct DirEntry {
+    std::string name;
+    bool is_dir = false;
+    std::string sort_key;  // name, plus '/' for a directory
+};
+
+// Names a file can have that no key can: reserved ".tote*" names, control characters, invalid UTF-8.
+bool is_key_name(const std::string& name) {
+    if (name.rfind(".tote", 0) == 0 || name == "." || name == "..") return false;
+    for (size_t i = 0; i < name.size();) {
+        unsigned char c = static_cast<unsigned char>(name[i]);
+        if (c < 0x20 || c == 0x7F) return false;
+        size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (n == 0 || i + n > name.size()) return false;
+        for (size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(name[i + k]) & 0xC0) != 0x80) return false;
+        i += n;
+    }
+    return true;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// Age after which an unlocked temporary file is taken for a crashed writer's leftover.
+constexpr auto kTempMaxAge = std::chrono::seconds(60);
+
+}  // namespace
+
+struct JsonStore::ListState {
+    const plugin::ListParams& params;
+    plugin::EntrySink& out;
+};
+
+void JsonStore::clean_temp(int dirfd, const std::string& name) {
+    if (read_only_ || name.rfind(".tote-tmp.", 0) != 0) return;
+    struct stat st;
+    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return;
+    auto age = std::chrono::system_clock::now() - std::chrono::system_clock::time_point(
+                                                      std::chrono::nanoseconds(mtime_ns_of(st)));
+    if (age < kTempMaxAge) return;
+    Fd fd(::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    // A live writer holds an flock on its temporary file; only an unheld one is a leftover.
+    if (fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) ::unlinkat(dirfd, name.c_str(), 0);
+}
+
+namespace {
+
+// Reads the directory dir (relative to root_fd) whole. Missing → empty. Temporary files may be cleaned on the way.
+template <class Clean>
+std::vector<DirEntry> read_dir(int root_fd, const std::string& dir, const std::string& root, Clean&& clean) {
+    std::vector<DirEntry> entries;
+    int fd = ::openat(root_fd, dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return entries;
+        throw_errno("cannot open directory", root + "/" + dir, errno);
+    }
+    DIR* d = ::fdopendir(fd);
+    if (d == nullptr) {
+        int err = errno;
+        ::close(fd);
+        throw_errno("cannot read directory", root + "/" + dir, err);
+    }
+    errno = 0;
+    while (struct dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (!is_key_name(name)) {
+            clean(::dirfd(d), name);
+            continue;
+        }
+        unsigned char type = e->d_type;
+        if (type == DT_UNKNOWN || type == DT_LNK) {  // resolve: a link to a file is a key, to a directory a prefix
+            struct stat st;
+            if (::fstatat(::dirfd(d), name.c_str(), &st, 0) != 0) continue;
+            type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+        }
+        if (type != DT_DIR && type != DT_REG) continue;  // sockets, fifos, devices: not keys
+        DirEntry entry;
+        entry.is_dir = type == DT_DIR;
+        entry.sort_key = entry.is_dir ? name + "/" : name;
+        entry.name = std::move(name);
+        entries.push_back(std::move(entry));
+    }
+    int err = errno;
+    ::closedir(d);
+    if (err != 0) throw_errno("cannot read directory", root + "/" + dir, err);
+    std::sort(entries.begin(), entries.end(),
+              [](const DirEntry& a, const DirEntry& b) { return a.sort_key < b.sort_key; });
+    return entries;
+}
+
+}  // namespace
+
+bool JsonStore::has_visible_key(const std::string& dir) {
+    for (const DirEntry& e : read_dir(root_fd_.get(), dir, root_, [](int, const std::string&) {})) {
+        if (!e.is_dir) return true;
+        if (has_visible_key(dir + "/" + e.name)) return true;
+    }
+    return false;
+}
+
+// Emits the entries of directory dir_key ("" or "a/b/"); returns false once the sink asked to stop.
+bool JsonStore::list_dir(ListState& state, const std::string& dir_key) {
+    const std::string dir = dir_key.empty() ? std::string() : dir_key.substr(0, dir_key.size() - 1);
+    std::vector<DirEntry> entries =
+        read_dir(root_fd_.get(), dir, root_, [this](int dirfd, const std::string& name) { clean_temp(dirfd, name); });
+
+    // Skip what sorts at or before start_after with a binary search, keeping (in recursive mode) the directory
+    // that start_after lies inside, since keys after it may remain there.
+    const std::string_view after = state.params.start_after;
+    auto first = entries.begin();
+    if (!after.empty()) {
+        if (starts_with(after, dir_key)) {
+            const std::string_view rest = after.substr(dir_key.size());
+            first = std::upper_bound(entries.begin(), entries.end(), rest,
+                                     [](std::string_view r, const DirEntry& e) { return r < e.sort_key; });
+            if (state.params.recursive && first != entries.begin() && std::prev(first)->is_dir &&
+                starts_with(rest, std::prev(first)->sort_key))
+                --first;
+        } else if (after > dir_key) {
+            return true;  // everything here sorts before start_after
+        }
+    }
+    for (auto it = first; it != entries.end(); ++it) {
+        const std::string key = dir_key + it->sort_key;
+        if (!it->is_dir) {
+            if (!state.out.emit(key, TOTE_KIND_KEY)) return false;
+        } else if (state.params.recursive) {
+            if (!list_dir(state, key)) return false;
+        } else if (has_visible_key(key.substr(0, key.size() - 1))) {
+            if (!state.out.emit(key, TOTE_KIND_PREFIX)) return false;
+        }
+    }
+    return true;
+}
+
+void JsonStore::list(const plugin::ListParams& params, plugin::EntrySink& out) {
+    if (!params.prefix.empty()) {
+        // A prefix that names a key (a file) has nothing under it.
+        struct stat st;
+        const std::string dir(params.prefix.substr(0, params.prefix.size() - 1));
+        if (::fstatat(root_fd_.get(), dir.c_str(), &st, 0) != 0 || !S_ISDIR(st.st_mode)) return;
+    }
+    ListState state{params, out};
+    list_dir(state, std::string(params.prefix));
+}
+
+}  // namespace tote::json_plugin

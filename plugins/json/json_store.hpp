@@ -1,0 +1,67 @@
+// json_store.hpp — a tote store kept as a directory of files: key "evals/gsm8k.json" is the file
+// <root>/evals/gsm8k.json holding the value's exact bytes, so a person can open it.
+//
+// Writes go to a temporary file beside the target (".tote-tmp.<random>", hidden from listings), are synced, and
+// are published by rename (plain writes), link (create-only writes, race-free between processes) or rename after
+// a version check (compare-version writes), under the store's commit lock (store_lock.hpp); the directory is then
+// synced. A crash therefore leaves each key at its old or its new value. Temporary files left by a crashed writer
+// are removed by later listings once no process holds them (each writer keeps an flock on its temporary file).
+//
+// A directory of files cannot hold a key "a" beside keys under "a/": such writes fail with TOTE_CONFLICT (the
+// plugin does not declare TOTE_CAP_KEY_AND_PREFIX). Empty directories are removed as their last key goes, so a
+// prefix exists exactly while it holds a key.
+#ifndef TOTE_JSON_STORE_HPP
+#define TOTE_JSON_STORE_HPP
+
+#include "posix_file.hpp"
+#include "store_lock.hpp"
+
+#include <tote/plugin.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace tote::json_plugin {
+
+class JsonStore {
+public:
+    static std::unique_ptr<JsonStore> open(const plugin::OpenParams& params);
+
+    void read(std::string_view key, plugin::ValueSink& sink, plugin::Stat* stat);
+    plugin::Stat stat(std::string_view key);
+    uint64_t write(const plugin::WriteOp& op);
+    void append(std::string_view key, std::string_view data);
+    void list(const plugin::ListParams& params, plugin::EntrySink& out);
+    void remove(std::string_view key, bool recursive);
+    void rename(std::string_view from, std::string_view to, bool replace);
+
+private:
+    JsonStore(std::string root, Fd root_fd, bool durable, bool read_only);
+
+    std::string path_of(std::string_view key) const;  // absolute, for messages
+    // Creates the parent directories of key. Throws CONFLICT if an ancestor is a key (a file).
+    void make_parents(std::string_view key);
+    // A new temporary file in key's directory holding data, synced if durable, flock-ed; returns its fd and name.
+    Fd write_temp(std::string_view key, std::string_view data, std::string& temp_name);
+    // Gives the file behind fd a modification time later than the current value of key (see version_of).
+    void stamp_after_current(int fd, std::string_view key);
+    // Removes the now-empty directories above key, deepest first, stopping at the first that is not empty.
+    void prune_parents(std::string_view key);
+    void sync_parent(std::string_view key);
+    bool has_visible_key(const std::string& dir);
+
+    struct ListState;
+    bool list_dir(ListState& state, const std::string& dir_key);
+    void clean_temp(int dirfd, const std::string& name);
+
+    std::string root_;
+    Fd root_fd_;
+    bool durable_;
+    bool read_only_;
+    StoreLock lock_;
+};
+
+}  // namespace tote::json_plugin
+
+#endif  // TOTE_JSON_STORE_HPP

@@ -1,0 +1,117 @@
+// posix_file.cpp — file descriptors, errno mapping and syncs for the JSON plugin.
+#include "posix_file.hpp"
+
+#include <tote/plugin.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace tote::json_plugin {
+
+Fd& Fd::operator=(Fd&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = other.release();
+    }
+    return *this;
+}
+
+Fd::~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+tote_status status_for_errno(int err) {
+    switch (err) {
+        case ENOENT: return TOTE_NOT_FOUND;
+        case EEXIST: return TOTE_ALREADY_EXISTS;
+        case ENOTDIR:
+        case EISDIR:
+        case ENOTEMPTY: return TOTE_CONFLICT;
+        case EACCES:
+        case EPERM:
+        case EROFS: return TOTE_PERMISSION_DENIED;
+        case ENOSPC:
+        case EFBIG:
+#ifdef EDQUOT
+        case EDQUOT:
+#endif
+            return TOTE_NO_SPACE;
+        case ENAMETOOLONG:
+        case ELOOP:
+        case EINVAL: return TOTE_INVALID_ARGUMENT;
+        case EBUSY:
+        case EAGAIN: return TOTE_BUSY;
+        case ENOMEM: return TOTE_INTERNAL;
+        default: return TOTE_IO;
+    }
+}
+
+void throw_errno(std::string_view what, std::string_view path, int err) {
+    throw plugin::Error(status_for_errno(err),
+                        std::string(what) + " " + std::string(path) + ": " + std::strerror(err));
+}
+
+int write_all(int fd, const void* data, size_t len) {
+    const char* p = static_cast<const char*>(data);
+    while (len > 0) {
+        ssize_t n = ::write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        if (n == 0) return EIO;
+        p += n;
+        len -= static_cast<size_t>(n);
+    }
+    return 0;
+}
+
+int sync_data(int fd) {
+#if defined(__linux__)
+    int rc = ::fdatasync(fd);
+#else
+    int rc = ::fsync(fd);
+#endif
+    return rc == 0 ? 0 : errno;
+}
+
+int sync_dir(int dirfd, const std::string& path) {
+    Fd dir(path.empty() ? ::dup(dirfd) : ::openat(dirfd, path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) return errno;
+    // Some filesystems refuse fsync on a directory (EINVAL); there is nothing more to make durable then.
+    if (::fsync(dir.get()) != 0 && errno != EINVAL) return errno;
+    return 0;
+}
+
+int64_t mtime_ns_of(const struct stat& st) {
+#if defined(__APPLE__)
+    return static_cast<int64_t>(st.st_mtimespec.tv_sec) * 1000000000 + st.st_mtimespec.tv_nsec;
+#else
+    return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+#endif
+}
+
+namespace {
+// splitmix64's finaliser: a cheap, well-mixed 64-bit hash step.
+uint64_t mix(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+}  // namespace
+
+uint64_t version_of(const struct stat& st) {
+    uint64_t h = mix(static_cast<uint64_t>(st.st_dev) + 0x9e3779b97f4a7c15ULL);
+    h = mix(h ^ static_cast<uint64_t>(st.st_ino));
+    h = mix(h ^ static_cast<uint64_t>(st.st_size));
+    h = mix(h ^ static_cast<uint64_t>(mtime_ns_of(st)));
+    return h == 0 ? 1 : h;
+}
+
+}  // namespace tote::json_plugin

@@ -1,0 +1,103 @@
+// cli_plugins_test.cpp — `tote plugins`: what loads, what is refused and why, through the built binary.
+#include "cli.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+using tote::test::Cli;
+
+TEST_CASE("plugins lists the first-party plugins with version, ABI, schemes, capabilities and path") {
+    Cli tote;
+    auto text = tote({"plugins"});
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out.find("json " TOTE_VERSION " (ABI 1.0)") != std::string::npos);
+    CHECK(text.out.find("sqlite " TOTE_VERSION " (ABI 1.0)") != std::string::npos);
+    CHECK(text.out.find("capabilities: write, append, list, rename, create-only, compare-version") != std::string::npos);
+    CHECK(text.out.find("tote-json.so") != std::string::npos);
+    CHECK(text.out.find("0 refused") != std::string::npos);
+
+    auto json = nlohmann::json::parse(tote({"plugins", "--json"}).out);
+    std::vector<std::string> names;
+    for (const auto& p : json["plugins"]) names.push_back(p["name"]);
+    CHECK(names == std::vector<std::string>{"json", "sqlite"});
+    const auto& sqlite = json["plugins"][1];
+    CHECK(sqlite["schemes"] == nlohmann::json::array({"sqlite"}));
+    CHECK(sqlite["abi"] == "1.0");
+    CHECK(std::find(sqlite["capabilities"].begin(), sqlite["capabilities"].end(), "atomic-batch") !=
+          sqlite["capabilities"].end());
+    CHECK(json["refused"].empty());
+}
+
+TEST_CASE("broken plugins are refused with a reason naming the file; the good ones still load") {
+    Cli tote;
+    auto r = tote({"--plugin-dir", TOTE_TEST_FIXTURE_DIR, "plugins", "--json"});
+    REQUIRE(r.exit_code == 0);
+    auto json = nlohmann::json::parse(r.out);
+    std::map<std::string, std::string> refused;
+    for (const auto& item : json["refused"])
+        refused[std::filesystem::path(item["path"].get<std::string>()).filename().string()] = item["reason"];
+    const std::map<std::string, std::string> expected = {
+        {"not_a_library.so", "cannot load: "},
+        {"no_entry.so", "no entry symbol 'tote_plugin_entry'"},
+        {"null_entry.so", "entry point returned NULL"},
+        {"wrong_abi.so", "plugin built for tote ABI 2.0, this host speaks ABI 1.0"},
+        {"too_small.so", "descriptor too small: struct_size 24 bytes"},
+        {"tote-dup-scheme.so", "duplicate scheme 'cmem': already served by"},
+        {"missing_function.so", "declares TOTE_CAP_APPEND but append is NULL"},
+        {"undefined_symbol.so", "undefined symbol"},
+        {"bad_scheme.so", "bad URL scheme"},
+    };
+    for (const auto& [file, reason] : expected) {
+        INFO(file);
+        REQUIRE(refused.count(file) == 1);
+        CHECK(refused[file].find(reason) != std::string::npos);
+    }
+    CHECK(refused.size() == expected.size());
+    std::vector<std::string> names;
+    for (const auto& p : json["plugins"]) names.push_back(p["name"]);
+    CHECK(names == std::vector<std::string>{"cmem", "json", "sqlite"});
+
+    auto text = tote({"--plugin-dir", TOTE_TEST_FIXTURE_DIR, "plugins"});
+    CHECK(text.out.find("refused " TOTE_TEST_FIXTURE_DIR "/wrong_abi.so: ABI mismatch") != std::string::npos);
+    // The loaded C plugin works through the CLI.
+    CHECK(tote({"--plugin-dir", TOTE_TEST_FIXTURE_DIR, "put", "cmem://x", "k"}, "v").exit_code == 0);
+}
+
+TEST_CASE("TOTE_PLUGIN_PATH and config plugin_dirs add plugin directories") {
+    Cli tote;
+    tote.env["TOTE_PLUGIN_PATH"] = std::string("/nonexistent:") + TOTE_TEST_CMEM_DIR;
+    auto json = nlohmann::json::parse(tote({"plugins", "--json"}).out);
+    CHECK(json["plugins"][0]["name"] == "cmem");
+    tote.env.erase("TOTE_PLUGIN_PATH");
+    tote::test::write_file(tote.home() + "/c.toml", std::string("[host]\nplugin_dirs = [\"") + TOTE_TEST_CMEM_DIR + "\"]\n");
+    auto from_config = nlohmann::json::parse(tote({"--config", tote.home() + "/c.toml", "plugins", "--json"}).out);
+    CHECK(from_config["plugins"][0]["name"] == "cmem");
+}
+
+TEST_CASE("a plugin file or directory others can write is refused unless the config allows it") {
+    Cli tote;
+    const std::string dir = tote.home() + "/unsafe";
+    std::filesystem::create_directories(dir);
+    ::chmod(dir.c_str(), 0755);
+    std::filesystem::copy_file(std::string(TOTE_TEST_CMEM_DIR) + "/tote-cmem.so", dir + "/tote-cmem.so");
+    ::chmod((dir + "/tote-cmem.so").c_str(), 0757);
+    auto r = nlohmann::json::parse(tote({"--plugin-dir", dir, "plugins", "--json"}).out);
+    REQUIRE(r["refused"].size() == 1);
+    CHECK(r["refused"][0]["reason"].get<std::string>().find("world-writable") != std::string::npos);
+    ::chmod((dir + "/tote-cmem.so").c_str(), 0775);
+    r = nlohmann::json::parse(tote({"--plugin-dir", dir, "plugins", "--json"}).out);
+    CHECK(r["refused"][0]["reason"].get<std::string>().find("group-writable") != std::string::npos);
+    ::chmod((dir + "/tote-cmem.so").c_str(), 0755);
+    ::chmod(dir.c_str(), 0777);
+    r = nlohmann::json::parse(tote({"--plugin-dir", dir, "plugins", "--json"}).out);
+    CHECK(r["refused"][0]["path"] == dir);
+    tote::test::write_file(tote.home() + "/allow.toml", "[host]\nallow_unsafe_plugins = true\n");
+    r = nlohmann::json::parse(tote({"--config", tote.home() + "/allow.toml", "--plugin-dir", dir, "plugins", "--json"}).out);
+    CHECK(r["refused"].empty());
+    CHECK(r["plugins"][0]["name"] == "cmem");
+    CHECK(r["warnings"].size() == 1);
+}

@@ -1,0 +1,51 @@
+// process.hpp — runs a program as a child process for tests: feeds stdin, captures stdout and stderr (of any
+// size, without deadlock), and can impose a file-size limit (a simulated full disk) or drop root privileges.
+#ifndef TOTE_TEST_PROCESS_HPP
+#define TOTE_TEST_PROCESS_HPP
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tote::test {
+
+struct RunOptions {
+    std::string stdin_data;
+    std::map<std::string, std::string> env;  // the child's whole environment (PATH is added if absent)
+    std::string cwd;                         // "" keeps the current directory
+    std::optional<long long> file_size_limit;  // RLIMIT_FSIZE in bytes; SIGXFSZ is ignored so writes fail with EFBIG
+    bool unprivileged = false;                 // if running as root, run the child as nobody (uid/gid 65534)
+    bool stderr_is_terminal = false;           // the child's stderr is a pseudo-terminal (captured as err)
+};
+
+struct RunResult {
+    int exit_code = -1;  // -1 if killed by a signal
+    int signal = 0;
+    std::string out, err;
+};
+
+RunResult run(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+// A fresh directory under $TMPDIR (mode 0755, so an unprivileged child can enter it), removed when destroyed.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& data);
+// Every file and directory under dir, relative, sorted (hidden ones included).
+std::vector<std::string> tree(const std::string& dir);
+
+}  // namespace tote::test
+
+#endif  // TOTE_TEST_PROCESS_HPP
