@@ -212,10 +212,12 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
     std::vector<tote_option_value> values;
     if (target.config) values = detail::check_options(target.config->options, plugin.info, target.config->name);
 
+    // The built-in default store always exists: a read of it before the first write creates it empty (the plugin
+    // opens it writable; the Store still refuses writes when the caller asked for read-only).
+    const bool create = target.implicit_create || (options.create && !read_only);
     tote_open_params params{};
     params.struct_size = sizeof params;
-    params.flags = (read_only ? TOTE_OPEN_READ_ONLY : 0u) |
-                   ((options.create || target.implicit_create) && !read_only ? TOTE_OPEN_CREATE : 0u);
+    params.flags = create ? TOTE_OPEN_CREATE : (read_only ? TOTE_OPEN_READ_ONLY : 0u);
     params.url = target.url.c_str();
     params.location = target.location.c_str();
     params.options = values.data();

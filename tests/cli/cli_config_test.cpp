@@ -59,6 +59,10 @@ TEST_CASE("TOTE_CONFIG and the XDG config file are found; --config wins") {
 
 TEST_CASE("with no config at all, 'default' is an embedded store under XDG_DATA_HOME") {
     Cli tote;
+    auto fresh = tote({"ls", "default"});  // reading it first is fine: it exists, empty
+    CHECK(fresh.exit_code == 0);
+    CHECK(fresh.out.empty());
+    CHECK(tote({"get", "default", "greeting"}).exit_code == 3);
     REQUIRE(tote({"put", "default", "greeting"}, "hello").exit_code == 0);
     CHECK(std::filesystem::exists(tote.home() + "/.local/share/tote/default.db"));
     CHECK(tote({"get", "default", "greeting"}).out == "hello");
