@@ -13,6 +13,7 @@ TOTE_PACKAGES=(
   libsqlite3-dev                         # the sqlite plugin links SQLite statically and privately
   catch2                                 # tests
   libcli11-dev                           # the command line
+  dpkg-dev file                          # .ci/package: CPack's .deb runs dpkg-shlibdeps (dpkg-dev) and file
 )
 
 tote_install_packages() {

@@ -1,6 +1,8 @@
 // cli_context.cpp — building the Host from the global options, and mapping statuses to exit codes.
 #include "cli_context.hpp"
 
+#include <cstdio>
+
 namespace tote::cli {
 
 const char* const kStoreHelp =
@@ -24,6 +26,7 @@ const Host& Context::host() {
         if (config) options.config_file = *config;
         for (const std::string& dir : plugin_dirs) options.plugin_dirs.emplace_back(dir);
         host_ = std::make_unique<Host>(options);
+        for (const std::string& warning : host_->warnings()) std::fprintf(stderr, "tote: warning: %s\n", warning.c_str());
     }
     return *host_;
 }

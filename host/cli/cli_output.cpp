@@ -72,6 +72,12 @@ std::string format_bytes(uint64_t bytes) {
     return out;
 }
 
+std::string format_seconds(double seconds) {
+    char out[32];
+    std::snprintf(out, sizeof out, "%g s", seconds);
+    return out;
+}
+
 std::string format_version(uint64_t version) {
     char out[24];
     std::snprintf(out, sizeof out, "%016" PRIx64, version);

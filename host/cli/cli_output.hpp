@@ -22,6 +22,8 @@ void flush_stdout();
 std::string format_time(int64_t ns_since_epoch);
 // 1023 B, 1.5 KiB, 97.7 MiB, ...
 std::string format_bytes(uint64_t bytes);
+// "60 s", "0.5 s".
+std::string format_seconds(double seconds);
 // Versions are shown and accepted as 16 hex digits.
 std::string format_version(uint64_t version);
 // Accepts the 16-digit form (with or without 0x). Throws CliError (exit 2) otherwise.

@@ -63,7 +63,6 @@ int print_text(const Host& host) {
         out += "\n\n";
     }
     for (const Refusal& r : host.refused()) out += "refused " + r.path.string() + ": " + r.reason + "\n";
-    for (const std::string& w : host.warnings()) out += "warning: " + w + "\n";
     out += std::to_string(host.plugins().size()) + " plugin(s) loaded, " + std::to_string(host.refused().size()) +
            " refused; searched:";
     for (const auto& dir : host.plugin_dirs()) out += " " + dir.string();

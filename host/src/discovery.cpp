@@ -22,9 +22,19 @@ std::string library_suffix() {
 
 namespace {
 
-// Refuses unsafe permissions unless allowed; when allowed, loads anyway and records a warning.
+// Refuses unsafe permissions unless allowed; when allowed, loads anyway and records a warning. A symbolic link is
+// judged by what it points to: the target file and the directory holding it (whoever can write that directory
+// can swap the target), not only the link.
 bool permitted(const fs::path& path, bool allow_unsafe, Discovery& out) {
     std::string why = unsafe_permissions(path);
+    std::error_code ec;
+    if (why.empty() && fs::is_symlink(path, ec)) {
+        fs::path target = fs::canonical(path, ec);
+        if (!ec) {
+            why = unsafe_permissions(target.parent_path());
+            if (!why.empty()) why = "links to " + target.string() + " in a directory that " + why;
+        }
+    }
     if (why.empty()) return true;
     if (allow_unsafe) {
         out.warnings.push_back(path.string() + " " + why + "; loaded anyway because host.allow_unsafe_plugins is set");
@@ -50,10 +60,37 @@ void register_plugin(std::shared_ptr<const LoadedPlugin> plugin, Discovery& out)
 
 }  // namespace
 
-Discovery discover(const std::vector<fs::path>& dirs, bool allow_unsafe) {
+namespace {
+
+// Loads one file unless it was seen already (a symlink, a directory listed twice) or is unsafe.
+void load_file(const fs::path& file, bool allow_unsafe, std::set<fs::path>& seen, Discovery& out) {
+    std::error_code ec;
+    fs::path canonical = fs::canonical(file, ec);
+    if (ec) canonical = file;
+    if (!seen.insert(canonical).second) return;
+    if (!permitted(file, allow_unsafe, out)) return;
+    LoadResult loaded = load_plugin(file);
+    if (!loaded.plugin) {
+        out.refused.push_back(Refusal{file, loaded.refusal});
+        return;
+    }
+    register_plugin(std::move(loaded.plugin), out);
+}
+
+}  // namespace
+
+Discovery discover(const std::vector<fs::path>& files, const std::vector<fs::path>& dirs, bool allow_unsafe) {
     Discovery out;
     std::set<fs::path> seen;
     const std::string suffix = library_suffix();
+    for (const fs::path& file : files) {
+        std::error_code ec;
+        if (!fs::is_regular_file(file, ec)) {
+            out.refused.push_back(Refusal{file, fs::exists(file, ec) ? "not a regular file" : "no such file"});
+            continue;
+        }
+        load_file(file, allow_unsafe, seen, out);
+    }
     for (const fs::path& dir : dirs) {
         std::error_code ec;
         if (!fs::is_directory(dir, ec)) {
@@ -61,7 +98,7 @@ Discovery discover(const std::vector<fs::path>& dirs, bool allow_unsafe) {
             continue;
         }
         if (!permitted(dir, allow_unsafe, out)) continue;
-        std::vector<fs::path> files;
+        std::vector<fs::path> found;
         for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
             const fs::path& path = it->path();
             if (path.extension() != suffix) continue;
@@ -70,22 +107,11 @@ Discovery discover(const std::vector<fs::path>& dirs, bool allow_unsafe) {
                 out.refused.push_back(Refusal{path, "not a regular file"});
                 continue;
             }
-            files.push_back(path);
+            found.push_back(path);
         }
         if (ec) out.refused.push_back(Refusal{dir, "cannot read plugin directory: " + ec.message()});
-        std::sort(files.begin(), files.end());
-        for (const fs::path& file : files) {
-            fs::path canonical = fs::canonical(file, ec);
-            if (ec) canonical = file;
-            if (!seen.insert(canonical).second) continue;
-            if (!permitted(file, allow_unsafe, out)) continue;
-            LoadResult loaded = load_plugin(file);
-            if (!loaded.plugin) {
-                out.refused.push_back(Refusal{file, loaded.refusal});
-                continue;
-            }
-            register_plugin(std::move(loaded.plugin), out);
-        }
+        std::sort(found.begin(), found.end());
+        for (const fs::path& file : found) load_file(file, allow_unsafe, seen, out);
     }
     return out;
 }

@@ -25,7 +25,9 @@ struct Discovery {
 // does not exist is skipped silently; everything else that cannot be used is refused with path and reason, and
 // discovery carries on. The first plugin to claim a scheme keeps it; a later one claiming any taken scheme is
 // refused whole. The same file reached twice (a symlink, a directory listed twice) loads once.
-Discovery discover(const std::vector<std::filesystem::path>& dirs, bool allow_unsafe);
+// files are loaded first, in order (a missing one is refused), then the directories are scanned.
+Discovery discover(const std::vector<std::filesystem::path>& files, const std::vector<std::filesystem::path>& dirs,
+                   bool allow_unsafe);
 
 // ".so", ".dll" or ".dylib".
 std::string library_suffix();

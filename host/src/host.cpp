@@ -176,7 +176,9 @@ Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
         throw Error(Status::invalid_argument, impl_->config.default_store_where.str() +
                                                   ": host.default_store names no store: " +
                                                   quote(*impl_->config.default_store));
-    impl_->discovery = detail::discover(impl_->dirs, impl_->config.allow_unsafe_plugins);
+    std::vector<fs::path> files;
+    for (const fs::path& file : options.plugin_files) files.push_back(absolute_normal(file));
+    impl_->discovery = detail::discover(files, impl_->dirs, impl_->config.allow_unsafe_plugins);
     for (const auto& plugin : impl_->discovery.plugins) impl_->infos.push_back(plugin->info);
 }
 
@@ -192,7 +194,11 @@ const std::optional<fs::path>& Host::config_path() const { return impl_->config.
 
 std::vector<StoreDefinition> Host::stores() const {
     std::vector<StoreDefinition> out;
-    for (const auto& [name, store] : impl_->config.stores) out.push_back(StoreDefinition{name, store.url, store.read_only});
+    for (const auto& [name, store] : impl_->config.stores) {
+        StoreDefinition definition{name, store.url, store.read_only, {}};
+        for (const detail::OptionSetting& o : store.options) definition.options[o.name] = detail::option_text(o);
+        out.push_back(std::move(definition));
+    }
     return out;
 }
 
@@ -209,8 +215,11 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
     const detail::LoadedPlugin& plugin = *target.plugin;
     const bool read_only = options.read_only || (target.config && target.config->read_only) ||
                            !(plugin.descriptor->capabilities & TOTE_CAP_WRITE);
-    std::vector<tote_option_value> values;
-    if (target.config) values = detail::check_options(target.config->options, plugin.info, target.config->name);
+    std::vector<detail::OptionSetting> settings;
+    if (target.config) settings = target.config->options;
+    detail::merge_text_options(options.options, plugin.info, settings);
+    const std::vector<tote_option_value> values =
+        detail::check_options(settings, plugin.info, target.config ? target.config->name : target.url);
 
     // The built-in default store always exists: a read of it before the first write creates it empty (the plugin
     // opens it writable; the Store still refuses writes when the caller asked for read-only).

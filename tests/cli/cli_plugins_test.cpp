@@ -46,6 +46,7 @@ TEST_CASE("broken plugins are refused with a reason naming the file; the good on
         {"null_entry.so", "entry point returned NULL"},
         {"wrong_abi.so", "plugin built for tote ABI 2.0, this host speaks ABI 1.0"},
         {"too_small.so", "descriptor too small: struct_size 24 bytes"},
+        {"garbage_size.so", "implausible descriptor size 4294967280 bytes"},
         {"tote-dup-scheme.so", "duplicate scheme 'cmem': already served by"},
         {"missing_function.so", "declares TOTE_CAP_APPEND but append is NULL"},
         {"undefined_symbol.so", "undefined symbol"},
@@ -96,8 +97,29 @@ TEST_CASE("a plugin file or directory others can write is refused unless the con
     r = nlohmann::json::parse(tote({"--plugin-dir", dir, "plugins", "--json"}).out);
     CHECK(r["refused"][0]["path"] == dir);
     tote::test::write_file(tote.home() + "/allow.toml", "[host]\nallow_unsafe_plugins = true\n");
-    r = nlohmann::json::parse(tote({"--config", tote.home() + "/allow.toml", "--plugin-dir", dir, "plugins", "--json"}).out);
+    auto allowed = tote({"--config", tote.home() + "/allow.toml", "--plugin-dir", dir, "plugins", "--json"});
+    r = nlohmann::json::parse(allowed.out);
     CHECK(r["refused"].empty());
     CHECK(r["plugins"][0]["name"] == "cmem");
     CHECK(r["warnings"].size() == 1);
+    CHECK(allowed.err.find("tote: warning: " + dir + " is world-writable") == 0);  // every command says so
+}
+
+TEST_CASE("a symlinked plugin is judged by its target and the directory holding it") {
+    Cli tote;
+    const std::string dir = tote.home() + "/plugins", open_dir = tote.home() + "/open";
+    std::filesystem::create_directories(dir);
+    std::filesystem::create_directories(open_dir);
+    ::chmod(dir.c_str(), 0755);
+    ::chmod(open_dir.c_str(), 0777);
+    std::filesystem::copy_file(std::string(TOTE_TEST_CMEM_DIR) + "/tote-cmem.so", open_dir + "/tote-cmem.so");
+    ::chmod((open_dir + "/tote-cmem.so").c_str(), 0755);
+    std::filesystem::create_symlink(open_dir + "/tote-cmem.so", dir + "/cmem-link.so");
+    auto r = nlohmann::json::parse(tote({"--plugin-dir", dir, "plugins", "--json"}).out);
+    REQUIRE(r["refused"].size() == 1);
+    CHECK(r["refused"][0]["reason"].get<std::string>().find("links to " + open_dir + "/tote-cmem.so in a directory that is world-writable") != std::string::npos);
+    ::chmod(open_dir.c_str(), 0755);
+    r = nlohmann::json::parse(tote({"--plugin-dir", dir, "plugins", "--json"}).out);
+    CHECK(r["refused"].empty());
+    CHECK(r["plugins"][0]["name"] == "cmem");
 }

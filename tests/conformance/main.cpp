@@ -1,10 +1,11 @@
 // main.cpp — runs the conformance suite against one plugin under Catch2, for ctest:
 //
-//     tote-conformance --plugin-dir DIR --scheme SCHEME [--location BASE] [catch2 options]
+//     tote-conformance --plugin-dir DIR --scheme SCHEME [catch2 options]
 //
 // Loads only the plugins in DIR (no environment, no built-in plugins), and gives each case a fresh store:
-// under a new temporary directory for file-based plugins, or at BASE-<pid>-<n> for the others. Cases whose
-// capabilities the plugin does not declare are reported as skipped.
+// under a new temporary directory for file-based plugins, or named after this process for the others (see
+// default_base() in suite.hpp). Cases whose capabilities the plugin does not declare are reported as skipped.
+// `tote plugin check` runs the same cases, each in a child process.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
@@ -20,7 +21,6 @@ namespace {
 
 std::string g_plugin_dir;
 std::string g_scheme;
-std::string g_location = "conformance";
 std::filesystem::path g_temp;  // for file-based plugins, removed at exit
 
 const tote::Host& host() {
@@ -41,12 +41,6 @@ const tote::PluginInfo* plugin_for(const std::string& scheme) {
     return nullptr;
 }
 
-std::string location_for(size_t index) {
-    const tote::PluginInfo* plugin = plugin_for(g_scheme);
-    if (plugin->location_kind == TOTE_LOCATION_PATH) return (g_temp / ("case-" + std::to_string(index))).string();
-    return g_location + "-" + std::to_string(::getpid()) + "-" + std::to_string(index);
-}
-
 }  // namespace
 
 TEST_CASE("conformance") {
@@ -56,26 +50,17 @@ TEST_CASE("conformance") {
         for (const auto& r : host().refused()) refused += "\n  " + r.path.string() + ": " + r.reason;
         FAIL("no plugin serves scheme '" << g_scheme << "' in " << g_plugin_dir << refused);
     }
+    tote::conformance::Target target;
+    target.host = &host();
+    target.scheme = g_scheme;
+    target.base = tote::conformance::default_base(*plugin, g_scheme, g_temp.string());
     const auto& cases = tote::conformance::all_cases();
     for (size_t i = 0; i < cases.size(); ++i) {
-        const auto& c = cases[i];
-        DYNAMIC_SECTION(c.name) {
-            if ((plugin->capabilities & c.requires) != c.requires) {
-                std::string missing;
-                for (const auto& name : tote::capability_names(c.requires & ~plugin->capabilities))
-                    missing += " " + name;
-                WARN("skipped (plugin lacks:" << missing << ")");
-            } else {
-                tote::conformance::Fixture fixture(host(), g_scheme, location_for(i));
-                try {
-                    c.run(fixture);
-                    SUCCEED(c.name);
-                } catch (const tote::conformance::Failure& e) {
-                    FAIL(e.message);
-                } catch (const std::exception& e) {
-                    FAIL("unexpected exception: " << e.what());
-                }
-            }
+        DYNAMIC_SECTION(cases[i].name) {
+            tote::conformance::Result result = tote::conformance::run_case(target, i);
+            if (result.outcome == tote::conformance::Outcome::skip) WARN("skipped: " << result.message);
+            if (result.outcome == tote::conformance::Outcome::fail) FAIL(result.message);
+            if (result.outcome == tote::conformance::Outcome::pass) SUCCEED(cases[i].name);
         }
     }
 }
@@ -84,11 +69,10 @@ int main(int argc, char* argv[]) {
     Catch::Session session;
     using Catch::clara::Opt;
     session.cli(session.cli() | Opt(g_plugin_dir, "dir")["--plugin-dir"]("directory holding the plugin under test") |
-                Opt(g_scheme, "scheme")["--scheme"]("URL scheme of the plugin under test") |
-                Opt(g_location, "base")["--location"]("location prefix for plugins that are not file-based"));
+                Opt(g_scheme, "scheme")["--scheme"]("URL scheme of the plugin under test"));
     if (int rc = session.applyCommandLine(argc, argv)) return rc;
     if (g_plugin_dir.empty() || g_scheme.empty()) {
-        std::fprintf(stderr, "usage: %s --plugin-dir DIR --scheme SCHEME [--location BASE] [catch2 options]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s --plugin-dir DIR --scheme SCHEME [catch2 options]\n", argv[0]);
         return 2;
     }
     std::string pattern = (std::filesystem::temp_directory_path() / "tote-conformance-XXXXXX").string();

@@ -1,6 +1,8 @@
 // suite.cpp — the case list, the fixture, and the helpers behind the T_* macros.
 #include "suite.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <random>
 
@@ -40,22 +42,35 @@ std::string show(const std::vector<std::string>& v) {
     return out + "]";
 }
 
-Fixture::Fixture(const Host& host, std::string scheme, std::string location)
-    : host_(host), scheme_(std::move(scheme)), location_(std::move(location)), url_(scheme_ + "://" + location_) {
-    for (const PluginInfo& p : host_.plugins())
+std::string default_base(const PluginInfo& plugin, const std::string& scheme, const std::string& temp_dir) {
+    if (plugin.location_kind == TOTE_LOCATION_PATH) return scheme + "://" + temp_dir + "/store";
+    return scheme + "://tote-check-" + std::to_string(::getpid());
+}
+
+Fixture::Fixture(const Target& target, size_t index)
+    : target_(target), url_(target.base + "-case-" + std::to_string(index)) {
+    for (const PluginInfo& p : target_.host->plugins())
         for (const std::string& s : p.schemes)
-            if (s == scheme_) caps_ = p.capabilities;
+            if (s == target_.scheme) caps_ = p.capabilities;
+}
+
+Store Fixture::open(const std::string& url, bool create, bool read_only) const {
+    OpenOptions options;
+    options.create = create;
+    options.read_only = read_only;
+    options.options = target_.options;
+    return target_.host->open(url, options);
 }
 
 Store& Fixture::store() {
-    if (!store_) store_ = host_.open(url_, OpenOptions{true, false});
+    if (!store_) store_ = open(url_, true, false);
     return *store_;
 }
 
-Store Fixture::reopen(bool read_only) const { return host_.open(url_, OpenOptions{false, read_only}); }
+Store Fixture::reopen(bool read_only) const { return open(url_, false, read_only); }
 
 Store Fixture::open_other(const std::string& suffix, bool create, bool read_only) const {
-    return host_.open(url_ + suffix, OpenOptions{create, read_only});
+    return open(url_ + suffix, create, read_only);
 }
 
 std::string random_bytes(size_t n, uint32_t seed) {
@@ -69,6 +84,30 @@ std::vector<std::string> keys_of(const std::vector<Entry>& entries) {
     std::vector<std::string> keys;
     for (const Entry& e : entries) keys.push_back(e.key);
     return keys;
+}
+
+Result run_case(const Target& target, size_t index) {
+    const Case& c = all_cases().at(index);
+    Fixture fixture(target, index);
+    const uint64_t missing = c.requires & ~fixture.capabilities();
+    auto names = [](uint64_t caps) {
+        std::string out;
+        for (const auto& name : capability_names(caps)) out += (out.empty() ? "" : ", ") + name;
+        return out;
+    };
+    if (missing != 0) return Result{Outcome::skip, "plugin lacks " + names(missing)};
+    if (const uint64_t present = c.excludes & fixture.capabilities())
+        return Result{Outcome::skip, "tests the other mode: plugin declares " + names(present)};
+    try {
+        c.run(fixture);
+        return Result{Outcome::pass, ""};
+    } catch (const Failure& e) {
+        return Result{Outcome::fail, e.message};
+    } catch (const std::exception& e) {
+        return Result{Outcome::fail, std::string("unexpected exception: ") + e.what()};
+    } catch (...) {
+        return Result{Outcome::fail, "unexpected exception of unknown type"};
+    }
 }
 
 const std::vector<Case>& all_cases() {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -39,10 +40,21 @@ template <class T> std::string show(const T& v) {
 }
 template <class T> std::string show(const std::optional<T>& v) { return v ? show(*v) : "nullopt"; }
 
+// What a run checks and how each case gets its store: case i opens `base + "-case-" + i` with these options.
+struct Target {
+    const Host* host = nullptr;
+    std::string scheme;
+    std::string base;                           // a URL: "json:///tmp/tote-check-x/store", "cmem://check-4711"
+    std::map<std::string, std::string> options;  // plugin options as text (OpenOptions::options)
+};
+
+// The base URL for a target without settings: under temp_dir for file-based plugins, else a name unique to this
+// process ("cmem://tote-check-4711").
+std::string default_base(const PluginInfo& plugin, const std::string& scheme, const std::string& temp_dir);
+
 class Fixture {
 public:
-    // location: where this case's store lives ("<tmp>/case-7" for path plugins, "<name>-7" for others).
-    Fixture(const Host& host, std::string scheme, std::string location);
+    Fixture(const Target& target, size_t index);
 
     const std::string& url() const { return url_; }
     uint64_t capabilities() const { return caps_; }
@@ -56,8 +68,10 @@ public:
     Store open_other(const std::string& suffix, bool create, bool read_only = false) const;
 
 private:
-    const Host& host_;
-    std::string scheme_, location_, url_;
+    Store open(const std::string& url, bool create, bool read_only) const;
+
+    const Target& target_;
+    std::string url_;
     uint64_t caps_ = 0;
     std::optional<Store> store_;
 };
@@ -66,10 +80,21 @@ struct Case {
     std::string name;
     uint64_t requires;  // TOTE_CAP_* bits; the case is skipped unless the plugin has all of them
     std::function<void(Fixture&)> run;
+    uint64_t excludes = 0;  // TOTE_CAP_* bits; the case is skipped if the plugin has any (a mode it tests)
 };
 
 // Every case, in a stable order.
 const std::vector<Case>& all_cases();
+
+enum class Outcome { pass, fail, skip };
+
+struct Result {
+    Outcome outcome = Outcome::pass;
+    std::string message;  // why it failed, or which capabilities it lacks
+};
+
+// Runs case number index of all_cases() against target, catching everything a case can throw.
+Result run_case(const Target& target, size_t index);
 
 // Registration, one function per cases_*.cpp file (explicit: static registrars vanish from static libraries).
 void add_read_write_cases(std::vector<Case>& cases);

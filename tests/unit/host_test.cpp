@@ -22,6 +22,13 @@ tote::HostOptions sealed(const std::vector<std::string>& dirs, const std::string
     return options;
 }
 
+// OpenOptions asking to create the store.
+tote::OpenOptions creating() {
+    tote::OpenOptions options;
+    options.create = true;
+    return options;
+}
+
 tote::Status status_of(const std::function<void()>& fn) {
     try {
         fn();
@@ -45,7 +52,7 @@ TEST_CASE("status names and unknown codes") {
 TEST_CASE("URLs pick the plugin by scheme; unknown schemes list the known ones") {
     tote::Host host(sealed({TOTE_TEST_CMEM_DIR, TOTE_PLUGIN_BUILD_DIR}));
     CHECK(host.schemes() == std::vector<std::string>{"cmem", "json", "sqlite"});
-    tote::Store s = host.open("cmem://unit-a", {true, false});
+    tote::Store s = host.open("cmem://unit-a", creating());
     CHECK(s.url() == "cmem://unit-a");
     CHECK(s.plugin().name == "cmem");
     try {
@@ -106,20 +113,20 @@ url = "cmem://unit-archive"
 read_only = true
 )");
     tote::Host host(sealed({TOTE_TEST_CMEM_DIR}, tmp / "c.toml"));
-    tote::Store small = host.open("small", {true, false});
+    tote::Store small = host.open("small", creating());
     small.write("a", "0123456789");
     CHECK(status_of([&] { small.write("b", "x"); }) == tote::Status::no_space);  // max_bytes arrived as an int
     CHECK(small.read("a") == "0123456789");
     try {
-        host.open("typo", {true, false});
+        host.open("typo", creating());
         FAIL("opened");
     } catch (const tote::Error& e) {
         CHECK(std::string(e.what()).find("c.toml:8:") != std::string::npos);
         CHECK(std::string(e.what()).find("unknown option 'max_byte' for the cmem plugin (accepted: max_bytes)") !=
               std::string::npos);
     }
-    CHECK(status_of([&] { host.open("wrongtype", {true, false}); }) == tote::Status::invalid_argument);
-    host.open("cmem://unit-archive", {true, false}).write("k", "v");
+    CHECK(status_of([&] { host.open("wrongtype", creating()); }) == tote::Status::invalid_argument);
+    host.open("cmem://unit-archive", creating()).write("k", "v");
     tote::Store archive = host.open("archive");
     CHECK(archive.read_only());
     CHECK(archive.read("k") == "v");
@@ -128,7 +135,7 @@ read_only = true
 
 TEST_CASE("JSON helpers store documents as text and refuse to parse garbage") {
     tote::Host host(sealed({TOTE_TEST_CMEM_DIR}));
-    tote::Store s = host.open("cmem://unit-json", {true, false});
+    tote::Store s = host.open("cmem://unit-json", creating());
     tote::write_json(s, "sessions/1.json", {{"model", "m"}, {"score", 0.5}});
     CHECK(tote::read_json(s, "sessions/1.json")["score"] == 0.5);
     CHECK(s.read("sessions/1.json").back() == '\n');
@@ -148,7 +155,7 @@ TEST_CASE("JSON helpers store documents as text and refuse to parse garbage") {
 
 TEST_CASE("exceptions thrown by callbacks come back out of read_to and list, the store intact") {
     tote::Host host(sealed({TOTE_TEST_CMEM_DIR}));
-    tote::Store s = host.open("cmem://unit-callbacks", {true, false});
+    tote::Store s = host.open("cmem://unit-callbacks", creating());
     s.write("a", "1");
     s.write("b", "2");
     CHECK_THROWS_WITH(s.read_to("a", [](std::string_view) -> bool { throw std::runtime_error("sink"); }), "sink");
@@ -159,9 +166,37 @@ TEST_CASE("exceptions thrown by callbacks come back out of read_to and list, the
 TEST_CASE("a copied Store shares one open store, closed with the last copy") {
     tote::Host host(sealed({TOTE_TEST_CMEM_DIR}));
     tote::Store copy = [&] {
-        tote::Store original = host.open("cmem://unit-shared", {true, false});
+        tote::Store original = host.open("cmem://unit-shared", creating());
         original.write("k", "v");
         return original;
     }();
     CHECK(copy.read("k") == "v");
+}
+
+TEST_CASE("text options are typed as the plugin declares them and override the config's") {
+    tote::test::TempDir tmp;
+    tote::test::write_file(tmp / "c.toml", "[stores.small]\nurl = \"cmem://unit-text\"\noptions = { max_bytes = 4 }\n");
+    tote::Host host(sealed({TOTE_TEST_CMEM_DIR}, tmp / "c.toml"));
+    REQUIRE(host.stores().size() == 1);
+    CHECK(host.stores()[0].options == std::map<std::string, std::string>{{"max_bytes", "4"}});
+    tote::OpenOptions options;
+    options.create = true;
+    tote::Store limited = host.open("small", options);
+    CHECK(status_of([&] { limited.write("k", "12345"); }) == tote::Status::no_space);
+    options.options["max_bytes"] = "100";
+    tote::Store roomy = host.open("small", options);
+    roomy.write("k", "12345");
+    for (const auto& [value, expect] : std::vector<std::pair<std::string, std::string>>{
+             {"ten", "is not an integer"}, {"", "is not an integer"}, {"1.5", "is not an integer"}}) {
+        options.options["max_bytes"] = value;
+        try {
+            host.open("cmem://unit-text-bad", options);
+            FAIL("opened");
+        } catch (const tote::Error& e) {
+            CHECK(e.status() == tote::Status::invalid_argument);
+            CHECK(std::string(e.what()).find(expect) != std::string::npos);
+        }
+    }
+    options.options = {{"no_such_option", "1"}};
+    CHECK(status_of([&] { host.open("cmem://unit-text-bad", options); }) == tote::Status::invalid_argument);
 }

@@ -24,6 +24,7 @@
 #include <tote/store.hpp>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,7 +37,9 @@ struct HostOptions {
     // A config file that must exist. Unset: TOTE_CONFIG if set (and use_environment), else
     // $XDG_CONFIG_HOME/tote/config.toml or ~/.config/tote/config.toml if present, else no config.
     std::optional<std::filesystem::path> config_file;
-    // Searched before everything else, in order.
+    // Plugin files loaded before any directory is searched (so their schemes win), in order.
+    std::vector<std::filesystem::path> plugin_files;
+    // Searched before everything else but plugin_files, in order.
     std::vector<std::filesystem::path> plugin_dirs;
     // Read TOTE_CONFIG, TOTE_PLUGIN_PATH and the XDG locations. Tests turn this off for a sealed host.
     bool use_environment = true;
@@ -47,6 +50,9 @@ struct HostOptions {
 struct OpenOptions {
     bool create = false;     // create the store if it does not exist (else Status::not_found)
     bool read_only = false;  // refuse every write; also implied by read_only = true in the config
+    // Plugin options as text ("fsync" → "false"), converted to the type the plugin declares ("true"/"false",
+    // integers, decimals, any string) and checked like config options; they override a named store's options.
+    std::map<std::string, std::string> options;
 };
 
 // A store defined in the config file.
@@ -54,6 +60,7 @@ struct StoreDefinition {
     std::string name;
     std::string url;  // as written in the file
     bool read_only = false;
+    std::map<std::string, std::string> options;  // as text, in the form OpenOptions::options takes
 };
 
 class TOTE_API Host {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,10 @@ struct Refusal {
 TOTE_API std::vector<std::string> capability_names(uint64_t capabilities);
 // "bool", "int", "float", "string".
 TOTE_API const char* option_type_name(uint32_t type);
+
+// Checks options given as text (OpenOptions::options) against what plugin accepts, as opening a store would:
+// throws Error(Status::invalid_argument) naming the first unknown option or unparsable value.
+TOTE_API void check_plugin_options(const PluginInfo& plugin, const std::map<std::string, std::string>& options);
 
 }  // namespace tote
 

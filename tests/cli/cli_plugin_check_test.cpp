@@ -1,0 +1,90 @@
+// cli_plugin_check_test.cpp — `tote plugin check`: the conformance suite against a plugin in child processes,
+// with one line per case, a summary, and crashes, hangs and exits reported as failures of the case they hit.
+#include "cli.hpp"
+
+#include <catch2/catch.hpp>
+
+using tote::test::Cli;
+
+namespace {
+
+const std::string kCheckDir = TOTE_TEST_CHECK_DIR;
+
+bool has_line(const std::string& out, const std::string& start) {
+    return out.find("\n" + start) != std::string::npos || out.rfind(start, 0) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("plugin check passes the pure-C plugin by path, skipping what it does not declare") {
+    Cli tote;
+    auto r = tote({"plugin", "check", std::string(TOTE_TEST_CMEM_DIR) + "/tote-cmem.so"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind("checking ", 0) == 0);
+    CHECK(has_line(r.out, "pass write then read returns the exact value\n"));
+    CHECK(has_line(r.out, "skip data survives closing and reopening: plugin lacks persistent\n"));
+    CHECK(has_line(r.out, "skip key-and-prefix mode: 'a' and 'a/b' coexist: plugin lacks key-and-prefix\n"));
+    CHECK(r.out.find(" passed, 0 failed, 3 skipped\n") != std::string::npos);
+}
+
+TEST_CASE("plugin check takes a loaded plugin's name, and plugin options") {
+    Cli tote;
+    auto json = tote({"plugin", "check", "json", "--option", "fsync=false"});
+    INFO(json.out << json.err);
+    CHECK(json.exit_code == 0);
+    CHECK(json.out.find(", 0 failed, ") != std::string::npos);
+    CHECK(has_line(json.out, "skip key-and-prefix mode: 'a' and 'a/b' coexist: plugin lacks key-and-prefix\n"));
+    auto sqlite = tote({"plugin", "check", "sqlite"});
+    CHECK(sqlite.exit_code == 0);
+    CHECK(has_line(sqlite.out, "skip strict mode: a key cannot be a prefix, nor a prefix a key: tests the other mode"));
+    auto bad = tote({"plugin", "check", "json", "--option", "fsync=maybe"});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("'maybe' is not true or false") != std::string::npos);
+    auto unknown = tote({"plugin", "check", "json", "--option", "fsynk=true"});
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.find("unknown option 'fsynk' for the json plugin (accepted: fsync)") != std::string::npos);
+    CHECK(tote({"plugin", "check", "json", "--option", "novalue"}).exit_code == 2);
+}
+
+TEST_CASE("plugin check --store takes the options of a configured store") {
+    Cli tote;
+    tote::test::write_file(tote.home() + "/c.toml", "[stores.tiny]\nurl = \"cmem://tiny\"\noptions = { max_bytes = 3 }\n");
+    const std::string cmem = std::string(TOTE_TEST_CMEM_DIR) + "/tote-cmem.so";
+    auto tiny = tote({"--config", tote.home() + "/c.toml", "plugin", "check", cmem, "--store", "tiny"});
+    CHECK(tiny.exit_code == 1);  // values over 3 bytes do not fit: the store's option arrived
+    CHECK(tiny.out.find("no space") != std::string::npos);
+    auto roomy = tote({"--config", tote.home() + "/c.toml", "plugin", "check", cmem, "--store", "tiny", "--option",
+                       "max_bytes=0"});
+    CHECK(roomy.exit_code == 0);  // --option overrides the store's value
+    CHECK(tote({"--config", tote.home() + "/c.toml", "plugin", "check", cmem, "--store", "nope"}).exit_code == 2);
+}
+
+TEST_CASE("plugin check survives a plugin that crashes, hangs, exits or answers wrongly") {
+    Cli tote;
+    auto r = tote({"plugin", "check", kCheckDir + "/misbehaving.so", "--timeout", "2"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(has_line(r.out, "fail a 10 MiB value round-trips, also streamed: the process was killed by signal 11"));
+    CHECK(has_line(r.out, "fail compare-version writes succeed only at the expected version: timed out after 2 s"));
+    CHECK(has_line(r.out, "fail create-only succeeds once, then already exists: the process exited with status 7"));
+    CHECK(has_line(r.out, "fail binary values with every byte value round-trip: cases_read_write.cpp:"));
+    CHECK(has_line(r.out, "pass appends from threads interleave whole\n"));  // the last case still ran
+    CHECK(r.out.find("44 passed, 6 failed, 3 skipped\n") != std::string::npos);
+}
+
+TEST_CASE("plugin check reports plugins it cannot check at all") {
+    Cli tote;
+    auto crash = tote({"plugin", "check", kCheckDir + "/crash_on_load.so"});
+    CHECK(crash.exit_code == 1);
+    CHECK(crash.err.find("could not be checked: the process was killed by signal 11") != std::string::npos);
+    CHECK(crash.err.find("while loading it") != std::string::npos);
+    auto refused = tote({"plugin", "check", std::string(TOTE_TEST_FIXTURE_DIR) + "/wrong_abi.so"});
+    CHECK(refused.exit_code == 1);
+    CHECK(refused.err.find("the host refuses") != std::string::npos);
+    CHECK(refused.err.find("ABI mismatch") != std::string::npos);
+    auto missing = tote({"plugin", "check", "/nonexistent/x.so"});
+    CHECK(missing.exit_code == 3);
+    CHECK(tote({"plugin", "check", "nosuchplugin"}).exit_code == 3);
+    CHECK(tote({"plugin"}).exit_code == 2);
+}

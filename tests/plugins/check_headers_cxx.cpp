@@ -1,0 +1,6 @@
+// check_headers_cxx.cpp — the SDK's C headers compile as C++11 (-pedantic, -Werror), for hosts and plugins in
+// C++. Built as part of the tests; it has no code to run.
+#include <tote/ext/batch.h>
+#include <tote/tote_plugin.h>
+
+size_t tote_check_headers_cxx() { return sizeof(tote_plugin) + sizeof(tote_batch_ext); }
