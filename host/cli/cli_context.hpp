@@ -59,6 +59,7 @@ void add_key_commands(CLI::App& app, Context& ctx);    // ls, stat, rm, mv
 void add_cp_command(CLI::App& app, Context& ctx);
 void add_new_plugin_command(CLI::App& app, Context& ctx);  // new-plugin
 void add_plugin_command(CLI::App& app, Context& ctx);  // plugin check
+void add_lock_command(CLI::App& app, Context& ctx);    // lock ls, lock rm
 
 }  // namespace tote::cli
 

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     add_cp_command(app, ctx);
     add_new_plugin_command(app, ctx);
     add_plugin_command(app, ctx);
+    add_lock_command(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -112,41 +112,114 @@ bool Store::batch_is_atomic() const { return impl_->plugin->batch != nullptr; }
 namespace {
 
 // Refuses an operation the store cannot do, before the plugin is called.
-void require(const Store& store, uint64_t capability, bool writes, std::string_view op, std::string_view key) {
-    if (writes && store.read_only())
+void require(const Store::Impl& impl, uint64_t capability, bool writes, std::string_view op, std::string_view key) {
+    if (writes && impl.read_only)
         throw Error(Status::permission_denied, std::string(status_name(Status::permission_denied)) + ": " +
-                                                   describe(op, key, store.url()) + ": the store is open read-only");
-    if (capability != 0 && !store.supports(capability))
+                                                   describe(op, key, impl.url) + ": the store is open read-only");
+    if (capability != 0 && (impl.table().capabilities & capability) != capability)
         throw Error(Status::unsupported, std::string(status_name(Status::unsupported)) + ": " +
-                                             describe(op, key, store.url()) + ": the " + store.plugin().name +
+                                             describe(op, key, impl.url) + ": the " + impl.plugin->info.name +
                                              " plugin does not support " + std::string(op));
 }
 
+// True for the host's own keys (locks): never shown to users, never copied.
+bool is_host_key(const std::string& key) { return key.compare(0, 6, ".tote/") == 0; }
+
 }  // namespace
 
-std::string Store::read(std::string_view key_view, Stat* stat) const {
-    const std::string key = checked_key(key_view);
+// ---- the operations on valid keys, shared by Store's methods and the host's own records (lock.cpp) ----------------
+
+namespace detail::raw {
+
+std::string read(Store::Impl& impl, const std::string& key, Stat* stat) {
     StringSink sink;
     tote_stat st = empty_stat();
     Call call;
     tote_status status;
     {
-        auto lock = impl_->lock();
-        status = impl_->table().read(impl_->handle, call.get(), key.data(), key.size(), &append_to_string, &sink,
-                                     stat ? &st : nullptr);
+        auto lock = impl.lock();
+        status = impl.table().read(impl.handle, call.get(), key.data(), key.size(), &append_to_string, &sink,
+                                   stat ? &st : nullptr);
     }
-    call.check(status, describe("read", key, impl_->url));
+    call.check(status, describe("read", key, impl.url));
     if (sink.out_of_memory)
-        throw Error(Status::internal, "internal error: " + describe("read", key, impl_->url) + ": out of memory");
-    std::string& value = sink.value;
+        throw Error(Status::internal, "internal error: " + describe("read", key, impl.url) + ": out of memory");
     if (stat) {
         *stat = to_stat(st);
-        if (value.size() != stat->size)
-            throw Error(Status::internal, "internal error: " + describe("read", key, impl_->url) + ": got " +
-                                              std::to_string(value.size()) + " bytes of " + std::to_string(stat->size));
+        if (sink.value.size() != stat->size)
+            throw Error(Status::internal, "internal error: " + describe("read", key, impl.url) + ": got " +
+                                              std::to_string(sink.value.size()) + " bytes of " +
+                                              std::to_string(stat->size));
     }
-    return value;
+    return std::move(sink.value);
 }
+
+std::optional<Stat> stat(Store::Impl& impl, const std::string& key) {
+    tote_stat st = empty_stat();
+    Call call;
+    tote_status status;
+    {
+        auto lock = impl.lock();
+        status = impl.table().stat(impl.handle, call.get(), key.data(), key.size(), &st);
+    }
+    if (status == TOTE_NOT_FOUND) return std::nullopt;
+    call.check(status, describe("stat", key, impl.url));
+    return to_stat(st);
+}
+
+uint64_t write(Store::Impl& impl, const std::string& key, std::string_view value, const WriteOptions& options) {
+    require(impl, TOTE_CAP_WRITE, true, "write", key);
+    check_write_options(options, key, impl.url);
+    if (options.create_only) require(impl, TOTE_CAP_CREATE_ONLY, true, "create-only write", key);
+    if (options.if_version) require(impl, TOTE_CAP_COMPARE_VERSION, true, "compare-version write", key);
+    tote_write_op op = make_op(key, value, options);
+    uint64_t version = 0;
+    Call call;
+    auto lock = impl.lock();
+    call.check(impl.table().write(impl.handle, call.get(), &op, &version), describe("write", key, impl.url));
+    return version;
+}
+
+bool remove(Store::Impl& impl, const std::string& key, bool recursive) {
+    require(impl, TOTE_CAP_WRITE, true, "remove", key);
+    Call call;
+    tote_status status;
+    {
+        auto lock = impl.lock();
+        status = impl.table().remove(impl.handle, call.get(), key.data(), key.size(),
+                                     recursive ? TOTE_REMOVE_RECURSIVE : 0);
+    }
+    if (status == TOTE_NOT_FOUND) return false;
+    call.check(status, describe("remove", key, impl.url));
+    return true;
+}
+
+void list(Store::Impl& impl, const std::string& prefix, const ListOptions& options,
+          const std::function<bool(const Entry&)>& on_entry) {
+    require(impl, TOTE_CAP_LIST, false, "list", prefix);
+    tote_list_params params{};
+    params.struct_size = sizeof params;
+    params.flags = options.recursive ? TOTE_LIST_RECURSIVE : 0;
+    params.prefix = prefix.c_str();
+    params.prefix_len = prefix.size();
+    params.start_after = options.start_after.c_str();
+    params.start_after_len = options.start_after.size();
+    Trampoline<std::function<bool(const Entry&)>> t{&on_entry, nullptr};
+    Call call;
+    tote_status status;
+    {
+        auto lock = impl.lock();
+        status = impl.table().list(impl.handle, call.get(), &params, &call_entry_sink, &t);
+    }
+    if (t.error) std::rethrow_exception(t.error);
+    call.check(status, describe("list", prefix, impl.url));
+}
+
+}  // namespace detail::raw
+
+// ---- Store ------------------------------------------------------------------------------------------------------------
+
+std::string Store::read(std::string_view key, Stat* stat) const { return detail::raw::read(*impl_, checked_key(key), stat); }
 
 std::optional<std::string> Store::try_read(std::string_view key) const {
     try {
@@ -173,23 +246,13 @@ void Store::read_to(std::string_view key_view, const std::function<bool(std::str
     if (stat) *stat = to_stat(st);
 }
 
-uint64_t Store::write(std::string_view key_view, std::string_view value, const WriteOptions& options) {
-    const std::string key = checked_key(key_view);
-    require(*this, TOTE_CAP_WRITE, true, "write", key);
-    check_write_options(options, key, impl_->url);
-    if (options.create_only) require(*this, TOTE_CAP_CREATE_ONLY, true, "create-only write", key);
-    if (options.if_version) require(*this, TOTE_CAP_COMPARE_VERSION, true, "compare-version write", key);
-    tote_write_op op = make_op(key, value, options);
-    uint64_t version = 0;
-    Call call;
-    auto lock = impl_->lock();
-    call.check(impl_->table().write(impl_->handle, call.get(), &op, &version), describe("write", key, impl_->url));
-    return version;
+uint64_t Store::write(std::string_view key, std::string_view value, const WriteOptions& options) {
+    return detail::raw::write(*impl_, checked_key(key), value, options);
 }
 
 void Store::append(std::string_view key_view, std::string_view data) {
     const std::string key = checked_key(key_view);
-    require(*this, TOTE_CAP_APPEND, true, "append", key);
+    require(*impl_, TOTE_CAP_APPEND, true, "append", key);
     Call call;
     auto lock = impl_->lock();
     call.check(impl_->table().append(impl_->handle, call.get(), key.data(), key.size(), data.data(), data.size()),
@@ -199,10 +262,10 @@ void Store::append(std::string_view key_view, std::string_view data) {
 void Store::write_batch(const std::vector<BatchWrite>& writes) {
     for (const BatchWrite& w : writes) {
         detail::validate_key(w.key);
-        require(*this, TOTE_CAP_WRITE, true, "write", w.key);
+        require(*impl_, TOTE_CAP_WRITE, true, "write", w.key);
         check_write_options(w.options, w.key, impl_->url);
-        if (w.options.create_only) require(*this, TOTE_CAP_CREATE_ONLY, true, "create-only write", w.key);
-        if (w.options.if_version) require(*this, TOTE_CAP_COMPARE_VERSION, true, "compare-version write", w.key);
+        if (w.options.create_only) require(*impl_, TOTE_CAP_CREATE_ONLY, true, "create-only write", w.key);
+        if (w.options.if_version) require(*impl_, TOTE_CAP_COMPARE_VERSION, true, "compare-version write", w.key);
     }
     if (!impl_->plugin->batch) {  // no atomic batch: one write at a time, stopping at the first failure
         for (size_t i = 0; i < writes.size(); ++i) {
@@ -236,19 +299,7 @@ void Store::write_batch(const std::vector<BatchWrite>& writes) {
     call.check(status, what + "; nothing was written");
 }
 
-std::optional<Stat> Store::stat(std::string_view key_view) const {
-    const std::string key = checked_key(key_view);
-    tote_stat st = empty_stat();
-    Call call;
-    tote_status status;
-    {
-        auto lock = impl_->lock();
-        status = impl_->table().stat(impl_->handle, call.get(), key.data(), key.size(), &st);
-    }
-    if (status == TOTE_NOT_FOUND) return std::nullopt;
-    call.check(status, describe("stat", key, impl_->url));
-    return to_stat(st);
-}
+std::optional<Stat> Store::stat(std::string_view key) const { return detail::raw::stat(*impl_, checked_key(key)); }
 
 bool Store::exists(std::string_view key) const {
     auto st = stat(key);
@@ -257,24 +308,12 @@ bool Store::exists(std::string_view key) const {
 
 void Store::list(std::string_view prefix, const ListOptions& options,
                  const std::function<bool(const Entry&)>& on_entry) const {
-    std::string normalized = detail::normalize_prefix(prefix);
-    require(*this, TOTE_CAP_LIST, false, "list", normalized);
-    tote_list_params params{};
-    params.struct_size = sizeof params;
-    params.flags = options.recursive ? TOTE_LIST_RECURSIVE : 0;
-    params.prefix = normalized.c_str();
-    params.prefix_len = normalized.size();
-    params.start_after = options.start_after.c_str();
-    params.start_after_len = options.start_after.size();
-    Trampoline<std::function<bool(const Entry&)>> t{&on_entry, nullptr};
-    Call call;
-    tote_status status;
-    {
-        auto lock = impl_->lock();
-        status = impl_->table().list(impl_->handle, call.get(), &params, &call_entry_sink, &t);
-    }
-    if (t.error) std::rethrow_exception(t.error);
-    call.check(status, describe("list", normalized, impl_->url));
+    const std::string normalized = detail::normalize_prefix(prefix);
+    if (!normalized.empty()) return detail::raw::list(*impl_, normalized, options, on_entry);
+    // At the root, the host's own records (.tote/…) are not the user's keys: leave them out.
+    detail::raw::list(*impl_, normalized, options, [&on_entry](const Entry& e) {
+        return is_host_key(e.key) || on_entry(e);
+    });
 }
 
 std::vector<Entry> Store::list(std::string_view prefix, const ListOptions& options) const {
@@ -286,25 +325,14 @@ std::vector<Entry> Store::list(std::string_view prefix, const ListOptions& optio
     return entries;
 }
 
-bool Store::remove(std::string_view key_view, bool recursive) {
-    const std::string key = checked_key(key_view);
-    require(*this, TOTE_CAP_WRITE, true, "remove", key);
-    Call call;
-    tote_status status;
-    {
-        auto lock = impl_->lock();
-        status = impl_->table().remove(impl_->handle, call.get(), key.data(), key.size(),
-                                       recursive ? TOTE_REMOVE_RECURSIVE : 0);
-    }
-    if (status == TOTE_NOT_FOUND) return false;
-    call.check(status, describe("remove", key, impl_->url));
-    return true;
+bool Store::remove(std::string_view key, bool recursive) {
+    return detail::raw::remove(*impl_, checked_key(key), recursive);
 }
 
 void Store::rename(std::string_view from_view, std::string_view to_view, bool replace) {
     const std::string from = checked_key(from_view);
     const std::string to = checked_key(to_view);
-    require(*this, TOTE_CAP_RENAME, true, "rename", from);
+    require(*impl_, TOTE_CAP_RENAME, true, "rename", from);
     Call call;
     auto lock = impl_->lock();
     call.check(impl_->table().rename(impl_->handle, call.get(), from.data(), from.size(), to.data(), to.size(),

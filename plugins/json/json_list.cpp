@@ -69,13 +69,17 @@ void JsonStore::clean_temp(int dirfd, const std::string& name) {
 
 namespace {
 
-// Reads the directory dir (relative to root_fd) whole. Missing → empty. Temporary files may be cleaned on the way.
+// Reads the directory dir (relative to root_fd, opened without following links) whole. Missing → empty; a path
+// through a symbolic link → PERMISSION_DENIED. Temporary files may be cleaned on the way.
 template <class Clean>
 std::vector<DirEntry> read_dir(int root_fd, const std::string& dir, const std::string& root, Clean&& clean) {
     std::vector<DirEntry> entries;
-    int fd = ::openat(root_fd, dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = open_no_symlinks(root_fd, dir, O_RDONLY | O_DIRECTORY);
     if (fd < 0) {
         if (errno == ENOENT || errno == ENOTDIR) return entries;
+        if (errno == ELOOP)
+            throw plugin::Error(TOTE_PERMISSION_DENIED, "'" + dir + "' crosses a symbolic link in the store, and the " +
+                                                            "json backend never follows links");
         throw_errno("cannot open directory", root + "/" + dir, errno);
     }
     DIR* d = ::fdopendir(fd);
@@ -92,12 +96,12 @@ std::vector<DirEntry> read_dir(int root_fd, const std::string& dir, const std::s
             continue;
         }
         unsigned char type = e->d_type;
-        if (type == DT_UNKNOWN || type == DT_LNK) {  // resolve: a link to a file is a key, to a directory a prefix
+        if (type == DT_UNKNOWN) {
             struct stat st;
-            if (::fstatat(::dirfd(d), name.c_str(), &st, 0) != 0) continue;
+            if (::fstatat(::dirfd(d), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
             type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
         }
-        if (type != DT_DIR && type != DT_REG) continue;  // sockets, fifos, devices: not keys
+        if (type != DT_DIR && type != DT_REG) continue;  // links, sockets, FIFOs, devices: not keys
         DirEntry entry;
         entry.is_dir = type == DT_DIR;
         entry.sort_key = entry.is_dir ? name + "/" : name;
@@ -158,12 +162,7 @@ bool JsonStore::list_dir(ListState& state, const std::string& dir_key) {
 }
 
 void JsonStore::list(const plugin::ListParams& params, plugin::EntrySink& out) {
-    if (!params.prefix.empty()) {
-        // A prefix that names a key (a file) has nothing under it.
-        struct stat st;
-        const std::string dir(params.prefix.substr(0, params.prefix.size() - 1));
-        if (::fstatat(root_fd_.get(), dir.c_str(), &st, 0) != 0 || !S_ISDIR(st.st_mode)) return;
-    }
+    // A prefix naming a key (a file) or nothing has nothing under it: read_dir() gives no entries.
     ListState state{params, out};
     list_dir(state, std::string(params.prefix));
 }

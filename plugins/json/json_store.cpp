@@ -1,6 +1,7 @@
 // json_store.cpp — open, read, stat, write, append, remove and rename of the JSON (directory of files) store.
-// Listing lives in json_list.cpp. All paths below are relative to the store root and used with the *at() calls on
-// root_fd_, so the store keeps working on the directory it opened even if the root path is renamed meanwhile.
+// Listing lives in json_list.cpp. Every operation works on the key's parent directory, opened beneath the root
+// without following links (parent_of), and then only on the key's last segment with the *at() calls, so no path
+// is ever resolved twice and nothing a key names can lie outside the store.
 #include "json_store.hpp"
 
 #include <dirent.h>
@@ -12,6 +13,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cinttypes>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -29,8 +32,10 @@ std::string_view dir_of(std::string_view key) {
     return slash == std::string_view::npos ? std::string_view() : key.substr(0, slash);
 }
 
-std::string join(std::string_view dir, std::string_view name) {
-    return dir.empty() ? std::string(name) : std::string(dir) + "/" + std::string(name);
+// "a/b/c" → "c".
+std::string_view leaf_of(std::string_view key) {
+    size_t slash = key.rfind('/');
+    return slash == std::string_view::npos ? key : key.substr(slash + 1);
 }
 
 std::string in_quotes(std::string_view key) { return "'" + std::string(key) + "'"; }
@@ -53,12 +58,12 @@ int64_t now_ns() {
         .count();
 }
 
-// Removes the relative path of a temporary file unless it was published (then the name is gone anyway).
+// Removes a temporary file in dir_fd unless it was published. Declare after the Parent that owns dir_fd.
 class TempFile {
 public:
-    TempFile(int root_fd) : root_fd_(root_fd) {}
+    explicit TempFile(int dir_fd) : dir_fd_(dir_fd) {}
     ~TempFile() {
-        if (!name_.empty()) ::unlinkat(root_fd_, name_.c_str(), 0);
+        if (!name_.empty()) ::unlinkat(dir_fd_, name_.c_str(), 0);
     }
     TempFile(const TempFile&) = delete;
     TempFile& operator=(const TempFile&) = delete;
@@ -66,12 +71,15 @@ public:
     void published() { name_.clear(); }
 
 private:
-    int root_fd_;
+    int dir_fd_;
     std::string name_;
 };
 
 // How many times a write starts over when a concurrent recursive remove took its directory away.
 constexpr int kAttempts = 8;
+
+// The append journal at the root: "<old size> <new size> <key>\n" while an append is under way, empty otherwise.
+constexpr const char* kAppendJournal = ".tote-append";
 
 }  // namespace
 
@@ -93,28 +101,100 @@ std::unique_ptr<JsonStore> JsonStore::open(const plugin::OpenParams& params) {
         if (ec) throw_errno("cannot create store directory", root, ec.value());
         if (params.get_bool("fsync", true)) sync_dir(AT_FDCWD, std::filesystem::path(root).parent_path().string());
     } else if (!S_ISDIR(st.st_mode)) {
-        throw Error(TOTE_INVALID_ARGUMENT, "not a directory: " + root + " (the json backend stores one file per key in a directory)");
+        throw Error(TOTE_INVALID_ARGUMENT,
+                    "not a directory: " + root + " (the json backend stores one file per key in a directory)");
     }
     Fd fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd) throw_errno("cannot open store directory", root, errno);
-    return std::unique_ptr<JsonStore>(
+    std::unique_ptr<JsonStore> store(
         new JsonStore(root, std::move(fd), params.get_bool("fsync", true), params.read_only()));
+    struct stat journal;
+    if (!store->read_only_ && ::fstatat(store->root_fd_.get(), kAppendJournal, &journal, AT_SYMLINK_NOFOLLOW) == 0 &&
+        journal.st_size > 0) {
+        StoreLock::Guard guard(store->lock_);
+        store->recover_append();
+    }
+    return store;
 }
 
-std::string JsonStore::path_of(std::string_view key) const { return root_ + "/" + std::string(key); }
+std::string JsonStore::path_of(std::string_view key) const {
+    return key.empty() ? root_ : root_ + "/" + std::string(key);
+}
+
+void JsonStore::fail(std::string_view what, std::string_view key, int err) const {
+    if (err == ELOOP)
+        throw Error(TOTE_PERMISSION_DENIED, in_quotes(key) + " crosses a symbolic link in the store, and the json " +
+                                                "backend never follows links (one could lead outside " + root_ + ")");
+    throw_errno(what, path_of(key), err);
+}
+
+JsonStore::Parent JsonStore::parent_of(std::string_view key, bool create) {
+    Parent parent;
+    parent.leaf = std::string(leaf_of(key));
+    const std::string dir(dir_of(key));
+    if (dir.empty()) {
+        parent.fd = root_fd_.get();
+        return parent;
+    }
+    int fd = open_no_symlinks(root_fd_.get(), dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        parent.owned = Fd(fd);
+        parent.fd = fd;
+        return parent;
+    }
+    const int err = errno;
+    if (err == ELOOP) fail("cannot open", key, err);
+    if (err != ENOENT && err != ENOTDIR) fail("cannot open directory", dir, err);
+    if (!create) throw Error(TOTE_NOT_FOUND, "no such key");
+    // Walk down, making what is missing; a segment that is a file is a key that cannot also be a prefix.
+    Fd current(::dup(root_fd_.get()));
+    for (size_t start = 0; start <= dir.size();) {
+        size_t end = std::min(dir.find('/', start), dir.size());
+        const std::string segment = dir.substr(start, end - start), so_far = dir.substr(0, end);
+        if (::mkdirat(current.get(), segment.c_str(), 0777) == 0) {
+            if (durable_) sync(current.get(), dir_of(so_far));
+        } else if (errno != EEXIST) {
+            fail("cannot create directory", so_far, errno);
+        }
+        Fd next(::openat(current.get(), segment.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!next) {
+            int open_err = errno;
+            struct stat st;
+            if (::fstatat(current.get(), segment.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+                if (S_ISLNK(st.st_mode)) fail("cannot open", key, ELOOP);
+                if (!S_ISDIR(st.st_mode))
+                    throw Error(TOTE_CONFLICT, in_quotes(so_far) + " is a key, so it cannot also be a prefix of " +
+                                                   in_quotes(key) +
+                                                   " (the json backend stores keys as files and prefixes as directories)");
+            }
+            fail("cannot open directory", so_far, open_err);
+        }
+        current = std::move(next);
+        start = end + 1;
+    }
+    parent.fd = current.get();
+    parent.owned = std::move(current);
+    return parent;
+}
+
+void JsonStore::sync(int dir_fd, std::string_view key) {
+    if (!durable_) return;
+    if (::fsync(dir_fd) != 0 && errno != EINVAL) fail("cannot sync the directory of", key, errno);
+}
 
 void JsonStore::read(std::string_view key, plugin::ValueSink& sink, plugin::Stat* stat) {
-    const std::string name(key);
-    Fd fd(::openat(root_fd_.get(), name.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a FIFO someone planted in the store must not wait for a writer.
+    Fd fd(open_no_symlinks(root_fd_.get(), std::string(key), O_RDONLY | O_NONBLOCK));
     if (!fd) {
         int err = errno;
         if (err == ENOENT || err == ENOTDIR) throw Error(TOTE_NOT_FOUND, "no such key");
-        throw_errno("cannot open", path_of(key), err);
+        fail("cannot open", key, err);
     }
     struct stat st;
-    if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat", path_of(key), errno);
+    if (::fstat(fd.get(), &st) != 0) fail("cannot stat", key, errno);
     if (S_ISDIR(st.st_mode)) throw Error(TOTE_NOT_FOUND, in_quotes(key) + " is a prefix of other keys, not a key");
-    if (!S_ISREG(st.st_mode)) throw Error(TOTE_INVALID_ARGUMENT, path_of(key) + " is not a regular file");
+    if (!S_ISREG(st.st_mode))
+        throw Error(TOTE_INVALID_ARGUMENT, path_of(key) + " is not a regular file (a FIFO, socket or device is not a key)");
 
     // Read exactly the size seen by fstat: the bytes and the version then describe one state of the file even if
     // an append lands meanwhile (a rename-based write never changes this inode's content).
@@ -127,7 +207,7 @@ void JsonStore::read(std::string_view key, plugin::ValueSink& sink, plugin::Stat
         ssize_t n = ::read(fd.get(), buffer.data(), want);
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw_errno("cannot read", path_of(key), errno);
+            fail("cannot read", key, errno);
         }
         if (n == 0) throw Error(TOTE_IO, path_of(key) + " was truncated while being read");
         done += static_cast<uint64_t>(n);
@@ -137,216 +217,250 @@ void JsonStore::read(std::string_view key, plugin::ValueSink& sink, plugin::Stat
 }
 
 plugin::Stat JsonStore::stat(std::string_view key) {
-    const std::string name(key);
+    Parent parent = parent_of(key, false);
     struct stat st;
-    if (::fstatat(root_fd_.get(), name.c_str(), &st, 0) != 0) {
+    if (::fstatat(parent.fd, parent.leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         int err = errno;
         if (err == ENOENT || err == ENOTDIR) throw Error(TOTE_NOT_FOUND, "no such key");
-        throw_errno("cannot stat", path_of(key), err);
+        fail("cannot stat", key, err);
     }
     if (S_ISREG(st.st_mode))
         return plugin::Stat{TOTE_KIND_KEY, static_cast<uint64_t>(st.st_size), mtime_ns_of(st), version_of(st)};
-    if (S_ISDIR(st.st_mode) && has_visible_key(name)) return plugin::Stat{TOTE_KIND_PREFIX, 0, 0, 0};
-    throw Error(TOTE_NOT_FOUND, "no such key");
+    if (S_ISDIR(st.st_mode) && has_visible_key(std::string(key))) return plugin::Stat{TOTE_KIND_PREFIX, 0, 0, 0};
+    throw Error(TOTE_NOT_FOUND, "no such key");  // links, FIFOs, sockets and empty directories are not keys
 }
 
-void JsonStore::make_parents(std::string_view key) {
-    std::string_view dir = dir_of(key);
-    for (size_t end = 0; end != std::string_view::npos;) {
-        end = dir.find('/', end + 1);
-        const std::string sub(dir.substr(0, end));
-        if (sub.empty()) break;
-        if (::mkdirat(root_fd_.get(), sub.c_str(), 0777) == 0) {
-            if (durable_) sync_dir(root_fd_.get(), std::string(dir_of(sub)));
-            continue;
-        }
-        int err = errno;
-        struct stat st;
-        if (err == EEXIST && ::fstatat(root_fd_.get(), sub.c_str(), &st, 0) == 0 && S_ISDIR(st.st_mode)) continue;
-        if (err == EEXIST || err == ENOTDIR)
-            throw Error(TOTE_CONFLICT, in_quotes(sub) + " is a key, so it cannot also be a prefix of " + in_quotes(key) +
-                                           " (the json backend stores keys as files and prefixes as directories)");
-        throw_errno("cannot create directory", path_of(sub), err);
-    }
-}
-
-Fd JsonStore::write_temp(std::string_view key, std::string_view data, std::string& temp_name) {
-    const std::string_view dir = dir_of(key);
+Fd JsonStore::write_temp(const Parent& parent, std::string_view key, std::string_view data, std::string& temp_name) {
     for (int attempt = 0;; ++attempt) {
-        temp_name = join(dir, ".tote-tmp." + random_suffix());
-        Fd fd(::openat(root_fd_.get(), temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+        temp_name = ".tote-tmp." + random_suffix();
+        Fd fd(::openat(parent.fd, temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
         if (!fd) {
             int err = errno;
             temp_name.clear();
-            if ((err == ENOENT || err == ENOTDIR) && attempt < kAttempts) {
-                make_parents(key);  // throws CONFLICT if an ancestor is a key
-                continue;
-            }
             if (err == EEXIST && attempt < kAttempts) continue;
-            throw_errno("cannot create a temporary file in", path_of(dir), err);
+            fail("cannot create a temporary file beside", key, err);
         }
         // Marks the file as in use: a listing removes leftover temporary files only if it can take this lock.
         ::flock(fd.get(), LOCK_EX | LOCK_NB);
         int err = write_all(fd.get(), data.data(), data.size());
         if (err == 0 && durable_) err = sync_data(fd.get());
         if (err != 0) {
-            ::unlinkat(root_fd_.get(), temp_name.c_str(), 0);
+            ::unlinkat(parent.fd, temp_name.c_str(), 0);
             temp_name.clear();
-            throw_errno("cannot write", path_of(key), err);
+            fail("cannot write", key, err);
         }
         return fd;
     }
 }
 
-void JsonStore::stamp_after_current(int fd, std::string_view key) {
+void JsonStore::stamp_after_current(int fd, const Parent& parent) {
     struct stat current;
     int64_t floor = 0;
-    if (::fstatat(root_fd_.get(), std::string(key).c_str(), &current, 0) == 0) floor = mtime_ns_of(current) + 1;
+    if (::fstatat(parent.fd, parent.leaf.c_str(), &current, AT_SYMLINK_NOFOLLOW) == 0)
+        floor = mtime_ns_of(current) + 1;
     const int64_t stamp = std::max(now_ns(), floor);
     struct timespec times[2];
     times[0].tv_sec = 0;
     times[0].tv_nsec = UTIME_OMIT;
     times[1].tv_sec = static_cast<time_t>(stamp / 1000000000);
     times[1].tv_nsec = static_cast<long>(stamp % 1000000000);
-    if (::futimens(fd, times) != 0) throw_errno("cannot set the modification time of", path_of(key), errno);
-}
-
-void JsonStore::sync_parent(std::string_view key) {
-    if (!durable_) return;
-    int err = sync_dir(root_fd_.get(), std::string(dir_of(key)));
-    if (err != 0 && err != ENOENT) throw_errno("cannot sync directory of", path_of(key), err);
+    if (::futimens(fd, times) != 0) fail("cannot set the modification time of", parent.leaf, errno);
 }
 
 uint64_t JsonStore::write(const plugin::WriteOp& op) {
     if (read_only_) throw Error(TOTE_PERMISSION_DENIED, "the store is open read-only");
     const std::string key(op.key);
     for (int attempt = 0;; ++attempt) {
-        TempFile temp(root_fd_.get());
-        Fd fd = write_temp(key, op.value, temp.name());
+        Parent parent = parent_of(key, true);
+        TempFile temp(parent.fd);
+        Fd fd = write_temp(parent, key, op.value, temp.name());
+        const char* leaf = parent.leaf.c_str();
         int err = 0;
         {
             StoreLock::Guard guard(lock_);
             if (op.if_version()) {
                 struct stat current;
-                if (::fstatat(root_fd_.get(), key.c_str(), &current, 0) != 0 || !S_ISREG(current.st_mode))
+                if (::fstatat(parent.fd, leaf, &current, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(current.st_mode))
                     throw Error(TOTE_PRECONDITION_FAILED, "the key does not exist");
                 if (version_of(current) != op.expected_version)
                     throw Error(TOTE_PRECONDITION_FAILED, "the key has another version");
             }
-            stamp_after_current(fd.get(), key);
+            stamp_after_current(fd.get(), parent);
             if (op.create_only()) {
-                if (::linkat(root_fd_.get(), temp.name().c_str(), root_fd_.get(), key.c_str(), 0) != 0) {
+                if (::linkat(parent.fd, temp.name().c_str(), parent.fd, leaf, 0) != 0) {
                     err = errno;
                 } else {
-                    ::unlinkat(root_fd_.get(), temp.name().c_str(), 0);
+                    ::unlinkat(parent.fd, temp.name().c_str(), 0);
                     temp.published();
                 }
             } else {
-                err = ::renameat(root_fd_.get(), temp.name().c_str(), root_fd_.get(), key.c_str()) == 0 ? 0 : errno;
-                if (err == EISDIR && !has_visible_key(key) && ::unlinkat(root_fd_.get(), key.c_str(), AT_REMOVEDIR) == 0)
-                    err = ::renameat(root_fd_.get(), temp.name().c_str(), root_fd_.get(), key.c_str()) == 0 ? 0 : errno;
+                err = ::renameat(parent.fd, temp.name().c_str(), parent.fd, leaf) == 0 ? 0 : errno;
+                // An empty directory left in the way (no key under it) is not a prefix: take it away and retry.
+                if (err == EISDIR && !has_visible_key(key) && ::unlinkat(parent.fd, leaf, AT_REMOVEDIR) == 0)
+                    err = ::renameat(parent.fd, temp.name().c_str(), parent.fd, leaf) == 0 ? 0 : errno;
                 if (err == 0) temp.published();
             }
         }
         if (err == ENOENT && attempt < kAttempts) continue;  // a recursive remove took the directory: start over
         if (err != 0) {
             struct stat existing;
-            bool is_dir = ::fstatat(root_fd_.get(), key.c_str(), &existing, 0) == 0 && S_ISDIR(existing.st_mode);
+            bool is_dir = ::fstatat(parent.fd, leaf, &existing, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(existing.st_mode);
             if (is_dir || err == EISDIR)
                 throw Error(TOTE_CONFLICT, in_quotes(key) + " is a prefix of other keys, so it cannot also be a key " +
                                                "(the json backend stores keys as files and prefixes as directories)");
             if (err == EEXIST) throw Error(TOTE_ALREADY_EXISTS, "the key already exists");
-            throw_errno("cannot publish", path_of(key), err);
+            fail("cannot publish", key, err);
         }
         struct stat written;
-        if (::fstat(fd.get(), &written) != 0) throw_errno("cannot stat", path_of(key), errno);
-        sync_parent(key);
+        if (::fstat(fd.get(), &written) != 0) fail("cannot stat", key, errno);
+        sync(parent.fd, key);
         return version_of(written);
     }
+}
+
+void JsonStore::recover_append() {
+    Fd journal(::openat(root_fd_.get(), kAppendJournal, O_RDWR | O_NOFOLLOW | O_CLOEXEC));
+    if (!journal) return;
+    char text[2 * TOTE_KEY_MAX];
+    ssize_t n = ::pread(journal.get(), text, sizeof text - 1, 0);
+    if (n <= 0) return;
+    text[n] = '\0';
+    unsigned long long old_size = 0, new_size = 0;
+    int key_at = 0;
+    if (std::sscanf(text, "%llu %llu %n", &old_size, &new_size, &key_at) == 2 && key_at > 0) {
+        std::string key(text + key_at);
+        if (!key.empty() && key.back() == '\n') key.pop_back();
+        // Cut the value back only if it stopped part-way into that append: a complete append, or a later state
+        // reached after the journal was cleared but before the clearing reached the disk, is left alone.
+        try {
+            Parent parent = parent_of(key, false);
+            Fd fd(::openat(parent.fd, parent.leaf.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+            struct stat st;
+            if (fd && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) &&
+                static_cast<unsigned long long>(st.st_size) > old_size &&
+                static_cast<unsigned long long>(st.st_size) < new_size &&
+                ::ftruncate(fd.get(), static_cast<off_t>(old_size)) == 0 && durable_)
+                sync_data(fd.get());
+        } catch (const Error&) {
+            // The key is gone (removed since): nothing to cut back.
+        }
+    }
+    if (::ftruncate(journal.get(), 0) == 0 && durable_) sync_data(journal.get());
 }
 
 void JsonStore::append(std::string_view key_view, std::string_view data) {
     if (read_only_) throw Error(TOTE_PERMISSION_DENIED, "the store is open read-only");
     const std::string key(key_view);
     StoreLock::Guard guard(lock_);
+    recover_append();
     for (int attempt = 0;; ++attempt) {
-        Fd fd(::openat(root_fd_.get(), key.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+        Parent parent = parent_of(key, true);
+        Fd fd(::openat(parent.fd, parent.leaf.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
         if (fd) {
             struct stat st;
-            if (::fstat(fd.get(), &st) != 0) throw_errno("cannot stat", path_of(key), errno);
+            if (::fstat(fd.get(), &st) != 0) fail("cannot stat", key, errno);
             if (!S_ISREG(st.st_mode)) throw Error(TOTE_INVALID_ARGUMENT, path_of(key) + " is not a regular file");
-            int err = write_all(fd.get(), data.data(), data.size());
+            // Journal first, so a crash part-way leaves a record of what to cut off (recover_append).
+            Fd journal(::openat(root_fd_.get(), kAppendJournal, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666));
+            if (!journal) fail("cannot write the append journal", kAppendJournal, errno);
+            const std::string entry = std::to_string(st.st_size) + " " +
+                                      std::to_string(static_cast<uint64_t>(st.st_size) + data.size()) + " " + key + "\n";
+            int err = ::pwrite(journal.get(), entry.data(), entry.size(), 0) == static_cast<ssize_t>(entry.size())
+                          ? 0 : (errno ? errno : EIO);
+            if (err == 0 && ::ftruncate(journal.get(), static_cast<off_t>(entry.size())) != 0) err = errno;
+            if (err == 0 && durable_) err = sync_data(journal.get());
+            if (err != 0) fail("cannot write the append journal", kAppendJournal, err);
+            err = write_all(fd.get(), data.data(), data.size());
             if (err == 0 && durable_) err = sync_data(fd.get());
             if (err != 0) {
                 // Take back a partial append so the value stays whole (the disk filled up, say).
                 if (::ftruncate(fd.get(), st.st_size) == 0 && durable_) sync_data(fd.get());
-                throw_errno("cannot append to", path_of(key), err);
+                ::ftruncate(journal.get(), 0);
+                fail("cannot append to", key, err);
             }
-            stamp_after_current(fd.get(), key);
+            stamp_after_current(fd.get(), parent);
+            // Clearing the journal needs no sync: recovery leaves a complete append alone.
+            ::ftruncate(journal.get(), 0);
             return;
         }
         int err = errno;
         if (err == EISDIR)
             throw Error(TOTE_CONFLICT, in_quotes(key) + " is a prefix of other keys, so it cannot also be a key");
-        if ((err != ENOENT && err != ENOTDIR) || attempt >= kAttempts) throw_errno("cannot open", path_of(key), err);
+        if (err == ENXIO)  // a FIFO without a reader (O_NONBLOCK): not a key
+            throw Error(TOTE_INVALID_ARGUMENT, path_of(key) + " is not a regular file (a FIFO, socket or device is not a key)");
+        if (err != ENOENT || attempt >= kAttempts) fail("cannot open", key, err);
         // A new key: publish the data whole with link(), so no reader ever sees a half-created key.
-        TempFile temp(root_fd_.get());
-        Fd created = write_temp(key, data, temp.name());
-        stamp_after_current(created.get(), key);
-        if (::linkat(root_fd_.get(), temp.name().c_str(), root_fd_.get(), key.c_str(), 0) == 0) {
-            sync_parent(key);
+        TempFile temp(parent.fd);
+        Fd created = write_temp(parent, key, data, temp.name());
+        stamp_after_current(created.get(), parent);
+        if (::linkat(parent.fd, temp.name().c_str(), parent.fd, parent.leaf.c_str(), 0) == 0) {
+            sync(parent.fd, key);
             return;  // TempFile removes the temporary name
         }
-        if (errno != EEXIST && errno != ENOENT) throw_errno("cannot publish", path_of(key), errno);
+        if (errno != EEXIST && errno != ENOENT) fail("cannot publish", key, errno);
         // Someone outside tote created it meanwhile: append to theirs.
     }
 }
 
 void JsonStore::prune_parents(std::string_view key) {
-    for (std::string_view dir = dir_of(key); !dir.empty(); dir = dir_of(dir))
-        if (::unlinkat(root_fd_.get(), std::string(dir).c_str(), AT_REMOVEDIR) != 0) break;
+    int removed_in = -1;
+    Fd last;
+    for (std::string_view dir = dir_of(key); !dir.empty(); dir = dir_of(dir)) {
+        Parent parent;
+        try {
+            parent = parent_of(dir, false);
+        } catch (const Error&) {
+            break;
+        }
+        if (::unlinkat(parent.fd, parent.leaf.c_str(), AT_REMOVEDIR) != 0) break;
+        removed_in = parent.fd;
+        last = std::move(parent.owned);  // keep the directory open for the sync below
+    }
+    if (removed_in >= 0) sync(removed_in, key);
 }
 
 namespace {
 
-// Removes the directory dir (relative to root_fd) and everything in it; returns how many keys (regular files
-// with visible names) went. Symbolic links are removed, never followed.
-size_t remove_tree(int root_fd, const std::string& dir, const std::string& root) {
+// Removes the directory name in dir_fd and everything in it; returns how many keys (regular files with visible
+// names) went. Symbolic links are removed, never followed.
+size_t remove_tree(int dir_fd, const std::string& name, const std::string& path) {
     size_t keys = 0;
+    int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) throw_errno("cannot open directory", path, errno);
+    DIR* d = ::fdopendir(fd);
+    if (d == nullptr) {
+        int err = errno;
+        ::close(fd);
+        throw_errno("cannot read directory", path, err);
+    }
     std::vector<std::pair<std::string, bool>> entries;  // name, is directory
-    {
-        int fd = ::openat(root_fd, dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0) throw_errno("cannot open directory", root + "/" + dir, errno);
-        DIR* d = ::fdopendir(fd);
-        if (d == nullptr) {
-            int err = errno;
-            ::close(fd);
-            throw_errno("cannot read directory", root + "/" + dir, err);
+    while (struct dirent* e = ::readdir(d)) {
+        std::string entry = e->d_name;
+        if (entry == "." || entry == "..") continue;
+        bool is_dir = e->d_type == DT_DIR;
+        if (e->d_type == DT_UNKNOWN) {
+            struct stat st;
+            is_dir = ::fstatat(fd, entry.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
         }
-        while (struct dirent* e = ::readdir(d)) {
-            std::string name = e->d_name;
-            if (name == "." || name == "..") continue;
-            bool is_dir = e->d_type == DT_DIR;
-            if (e->d_type == DT_UNKNOWN) {
-                struct stat st;
-                is_dir = ::fstatat(::dirfd(d), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+        entries.emplace_back(std::move(entry), is_dir);
+    }
+    try {
+        for (const auto& [entry, is_dir] : entries) {
+            if (is_dir) {
+                keys += remove_tree(fd, entry, path + "/" + entry);
+            } else if (::unlinkat(fd, entry.c_str(), 0) == 0) {
+                if (entry.rfind(".tote", 0) != 0) ++keys;
+            } else if (errno != ENOENT) {
+                throw_errno("cannot remove", path + "/" + entry, errno);
             }
-            entries.emplace_back(std::move(name), is_dir);
         }
+    } catch (...) {
         ::closedir(d);
+        throw;
     }
-    for (const auto& [name, is_dir] : entries) {
-        std::string path = dir + "/" + name;
-        if (is_dir) {
-            keys += remove_tree(root_fd, path, root);
-        } else if (::unlinkat(root_fd, path.c_str(), 0) == 0) {
-            if (name.rfind(".tote", 0) != 0) ++keys;
-        } else if (errno != ENOENT) {
-            throw_errno("cannot remove", root + "/" + path, errno);
-        }
-    }
-    if (::unlinkat(root_fd, dir.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
-        throw_errno("cannot remove directory", root + "/" + dir, errno);
+    ::closedir(d);
+    if (::unlinkat(dir_fd, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
+        throw_errno("cannot remove directory", path, errno);
     return keys;
 }
 
@@ -356,56 +470,60 @@ void JsonStore::remove(std::string_view key_view, bool recursive) {
     if (read_only_) throw Error(TOTE_PERMISSION_DENIED, "the store is open read-only");
     const std::string key(key_view);
     StoreLock::Guard guard(lock_);
+    Parent parent = parent_of(key, false);
     struct stat st;
-    if (::fstatat(root_fd_.get(), key.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (::fstatat(parent.fd, parent.leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         int err = errno;
         if (err == ENOENT || err == ENOTDIR) throw Error(TOTE_NOT_FOUND, "no such key");
-        throw_errno("cannot stat", path_of(key), err);
+        fail("cannot stat", key, err);
     }
     if (S_ISDIR(st.st_mode)) {
         if (!recursive)
-            throw Error(TOTE_NOT_FOUND, in_quotes(key) + " is not a key but a prefix; remove it recursively to remove the keys under it");
-        size_t removed = remove_tree(root_fd_.get(), key, root_);
+            throw Error(TOTE_NOT_FOUND,
+                        in_quotes(key) + " is not a key but a prefix; remove it recursively to remove the keys under it");
+        size_t removed = remove_tree(parent.fd, parent.leaf, path_of(key));
+        sync(parent.fd, key);
         prune_parents(key);
-        sync_parent(key);
         if (removed == 0) throw Error(TOTE_NOT_FOUND, "no key under " + in_quotes(key));
         return;
     }
-    if (::unlinkat(root_fd_.get(), key.c_str(), 0) != 0) throw_errno("cannot remove", path_of(key), errno);
+    if (!S_ISREG(st.st_mode)) throw Error(TOTE_NOT_FOUND, in_quotes(key) + " is not a key (a link or special file)");
+    if (::unlinkat(parent.fd, parent.leaf.c_str(), 0) != 0) fail("cannot remove", key, errno);
+    sync(parent.fd, key);
     prune_parents(key);
-    sync_parent(key);
 }
 
 void JsonStore::rename(std::string_view from_view, std::string_view to_view, bool replace) {
     if (read_only_) throw Error(TOTE_PERMISSION_DENIED, "the store is open read-only");
     const std::string from(from_view), to(to_view);
     StoreLock::Guard guard(lock_);
+    Parent source = parent_of(from, false);
     struct stat st;
-    if (::fstatat(root_fd_.get(), from.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (::fstatat(source.fd, source.leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         int err = errno;
         if (err == ENOENT || err == ENOTDIR) throw Error(TOTE_NOT_FOUND, "no such key: " + in_quotes(from));
-        throw_errno("cannot stat", path_of(from), err);
+        fail("cannot stat", from, err);
     }
-    if (S_ISDIR(st.st_mode)) throw Error(TOTE_NOT_FOUND, in_quotes(from) + " is a prefix, not a key (only keys can be renamed)");
+    if (!S_ISREG(st.st_mode)) throw Error(TOTE_NOT_FOUND, in_quotes(from) + " is not a key (only keys can be renamed)");
     if (from == to) return;
-    make_parents(to);
-    struct stat target;
-    if (::fstatat(root_fd_.get(), to.c_str(), &target, 0) == 0) {
-        if (S_ISDIR(target.st_mode)) {
-            if (has_visible_key(to) || ::unlinkat(root_fd_.get(), to.c_str(), AT_REMOVEDIR) != 0)
+    Parent target = parent_of(to, true);
+    struct stat existing;
+    if (::fstatat(target.fd, target.leaf.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISDIR(existing.st_mode)) {
+            if (has_visible_key(to) || ::unlinkat(target.fd, target.leaf.c_str(), AT_REMOVEDIR) != 0)
                 throw Error(TOTE_CONFLICT, in_quotes(to) + " is a prefix of other keys, so it cannot also be a key");
         } else if (!replace) {
             throw Error(TOTE_ALREADY_EXISTS, "the destination " + in_quotes(to) + " already exists");
         }
     }
-    if (::renameat(root_fd_.get(), from.c_str(), root_fd_.get(), to.c_str()) != 0) {
+    if (::renameat(source.fd, source.leaf.c_str(), target.fd, target.leaf.c_str()) != 0) {
         int err = errno;
         prune_parents(to);  // undo directories made for a rename that did not happen
-        throw_errno("cannot rename " + path_of(from) + " to", path_of(to), err);
+        fail("cannot rename " + path_of(from) + " to", to, err);
     }
+    sync(target.fd, to);
+    if (dir_of(from) != dir_of(to)) sync(source.fd, from);
     prune_parents(from);
-    sync_parent(to);
-    if (dir_of(from) != dir_of(to)) sync_parent(from);
 }
 
 }  // namespace tote::json_plugin

@@ -4,8 +4,13 @@
 // Writes go to a temporary file beside the target (".tote-tmp.<random>", hidden from listings), are synced, and
 // are published by rename (plain writes), link (create-only writes, race-free between processes) or rename after
 // a version check (compare-version writes), under the store's commit lock (store_lock.hpp); the directory is then
-// synced. A crash therefore leaves each key at its old or its new value. Temporary files left by a crashed writer
-// are removed by later listings once no process holds them (each writer keeps an flock on its temporary file).
+// synced. A crash therefore leaves each key at its old or its new value. Appends record the value's old length in
+// "<root>/.tote-append" first, so the partial append of a crashed writer is cut off by the next writer (or the next
+// writable open). Temporary files left by a crashed writer are removed by later listings once no process holds
+// them (each writer keeps an flock on its temporary file).
+//
+// Every path is resolved beneath the root without following symbolic links (open_no_symlinks): a link planted in
+// the store is not a key, and a key whose path crosses one is refused, so no key reaches outside the store.
 //
 // A directory of files cannot hold a key "a" beside keys under "a/": such writes fail with TOTE_CONFLICT (the
 // plugin does not declare TOTE_CAP_KEY_AND_PREFIX). Empty directories are removed as their last key goes, so a
@@ -39,17 +44,30 @@ public:
 private:
     JsonStore(std::string root, Fd root_fd, bool durable, bool read_only);
 
+    // The directory holding a key, opened beneath the root without following links. fd() is the root itself for
+    // a key at the top level.
+    struct Parent {
+        Fd owned;
+        int fd = -1;
+        std::string leaf;  // the key's last segment
+    };
+    // Throws NOT_FOUND if the directory does not exist (and create is false), CONFLICT if an ancestor is a key,
+    // PERMISSION_DENIED if the path crosses a symbolic link. With create, makes the missing directories.
+    Parent parent_of(std::string_view key, bool create);
+    Fd open_dir(const std::string& dir);  // "" for the root; throws like parent_of
+
     std::string path_of(std::string_view key) const;  // absolute, for messages
-    // Creates the parent directories of key. Throws CONFLICT if an ancestor is a key (a file).
-    void make_parents(std::string_view key);
-    // A new temporary file in key's directory holding data, synced if durable, flock-ed; returns its fd and name.
-    Fd write_temp(std::string_view key, std::string_view data, std::string& temp_name);
+    [[noreturn]] void fail(std::string_view what, std::string_view key, int err) const;
+    // A new temporary file in parent holding data, synced if durable, flock-ed; returns its fd and name.
+    Fd write_temp(const Parent& parent, std::string_view key, std::string_view data, std::string& temp_name);
     // Gives the file behind fd a modification time later than the current value of key (see version_of).
-    void stamp_after_current(int fd, std::string_view key);
+    void stamp_after_current(int fd, const Parent& parent);
     // Removes the now-empty directories above key, deepest first, stopping at the first that is not empty.
     void prune_parents(std::string_view key);
-    void sync_parent(std::string_view key);
+    void sync(int dir_fd, std::string_view key);
     bool has_visible_key(const std::string& dir);
+    // Cuts off an append that a crashed process left half done (see .tote-append). Call under the commit lock.
+    void recover_append();
 
     struct ListState;
     bool list_dir(ListState& state, const std::string& dir_key);

@@ -4,7 +4,12 @@
 #include <tote/plugin.hpp>
 
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#if defined(__linux__)
+#include <linux/openat2.h>
+#endif
 
 #include <cerrno>
 #include <cstring>
@@ -21,6 +26,60 @@ Fd& Fd::operator=(Fd&& other) noexcept {
 
 Fd::~Fd() {
     if (fd_ >= 0) ::close(fd_);
+}
+
+namespace {
+
+#if defined(__linux__) && defined(SYS_openat2)
+// openat2() through syscall(): glibc 2.36 has no wrapper. -1 with ENOSYS where the kernel lacks it (before 5.6)
+// or a seccomp filter hides it.
+int openat2_no_symlinks(int dirfd, const char* path, int flags, unsigned mode) {
+    struct open_how how;
+    std::memset(&how, 0, sizeof how);
+    how.flags = static_cast<uint64_t>(flags);
+    how.mode = (flags & O_CREAT) ? mode : 0;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH;
+    return static_cast<int>(::syscall(SYS_openat2, dirfd, path, &how, sizeof how));
+}
+#endif
+
+// The portable way: open each directory component with O_NOFOLLOW, then the last component.
+int open_walking(int dirfd, const std::string& rel, int flags, unsigned mode) {
+    int current = dirfd;
+    size_t start = 0;
+    for (size_t slash; (slash = rel.find('/', start)) != std::string::npos; start = slash + 1) {
+        const std::string segment = rel.substr(start, slash - start);
+        int next = ::openat(current, segment.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int err = errno;
+        if (next < 0) {
+            // O_DIRECTORY | O_NOFOLLOW on a link says ENOTDIR on some systems: report what it is.
+            struct stat st;
+            if (err == ENOTDIR && ::fstatat(current, segment.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+                err = ELOOP;
+        }
+        if (current != dirfd) ::close(current);
+        if (next < 0) {
+            errno = err;
+            return -1;
+        }
+        current = next;
+    }
+    int fd = ::openat(current, rel.c_str() + start, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+    int err = errno;
+    if (current != dirfd) ::close(current);
+    errno = err;
+    return fd;
+}
+
+}  // namespace
+
+int open_no_symlinks(int dirfd, const std::string& rel, int flags, unsigned mode) {
+    const std::string path = rel.empty() ? "." : rel;
+#if defined(__linux__) && defined(SYS_openat2)
+    int fd = openat2_no_symlinks(dirfd, path.c_str(), flags | O_CLOEXEC, mode);
+    if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != E2BIG)) return fd;
+#endif
+    return open_walking(dirfd, path, flags, mode);
 }
 
 tote_status status_for_errno(int err) {

@@ -36,6 +36,12 @@ private:
     int fd_ = -1;
 };
 
+// Opens rel (a relative path, "" for dirfd itself) beneath dirfd without following any symbolic link on the way,
+// the last component included: openat2() with RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH where the kernel has it,
+// else a walk of O_NOFOLLOW opens, one component at a time. A link anywhere fails with ELOOP. Returns -1 with
+// errno set on failure.
+int open_no_symlinks(int dirfd, const std::string& rel, int flags, unsigned mode = 0);
+
 // The tote status for an errno value, in the context of an operation on a key or path.
 tote_status status_for_errno(int err);
 

@@ -121,6 +121,7 @@ const std::vector<Case>& all_cases() {
         add_append_batch_cases(out);
         add_prefix_rule_cases(out);
         add_concurrency_cases(out);
+        add_lock_cases(out);
         return out;
     }();
     return cases;

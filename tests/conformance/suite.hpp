@@ -105,6 +105,7 @@ void add_append_batch_cases(std::vector<Case>& cases);
 void add_prefix_rule_cases(std::vector<Case>& cases);
 void add_open_cases(std::vector<Case>& cases);
 void add_concurrency_cases(std::vector<Case>& cases);
+void add_lock_cases(std::vector<Case>& cases);
 
 // Helpers shared by cases.
 std::string random_bytes(size_t n, uint32_t seed);

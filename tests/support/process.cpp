@@ -5,6 +5,8 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -66,6 +68,14 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
             ::dup2(slave, 2);
         } else {
             ::dup2(err[1], 2);
+        }
+        if (!options.private_tmpfs.empty()) {
+            const std::string size = "size=" + options.private_tmpfs_size;
+            if (::unshare(CLONE_NEWNS) != 0 || ::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+                ::mount("tmpfs", options.private_tmpfs.c_str(), "tmpfs", 0, size.c_str()) != 0) {
+                dprintf(2, "cannot mount: %s\n", std::strerror(errno));
+                _exit(126);
+            }
         }
         if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) child_fail("chdir");
         ::signal(SIGPIPE, SIG_DFL);
@@ -133,6 +143,64 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
     if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
     return result;
+}
+
+Background::Background(const std::vector<std::string>& argv) {
+    int out[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    std::vector<std::string> copy = argv;
+    std::vector<char*> args;
+    for (auto& s : copy) args.push_back(s.data());
+    args.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        ::dup2(out[1], 1);
+        ::execv(args[0], args.data());
+        child_fail("execv");
+    }
+    ::close(out[1]);
+    fd_ = out[0];
+}
+
+Background::~Background() {
+    if (!reaped_) {
+        kill(SIGKILL);
+        wait();
+    }
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void Background::drain(int timeout_ms) {
+    char buffer[65536];
+    for (int wait_ms = timeout_ms; fd_ >= 0;) {
+        struct pollfd p = {fd_, POLLIN, 0};
+        int ready = ::poll(&p, 1, wait_ms);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) return;
+        ssize_t n = ::read(fd_, buffer, sizeof buffer);
+        if (n > 0) {
+            output_.append(buffer, static_cast<size_t>(n));
+            wait_ms = 0;  // take what else is there, without waiting again
+        } else if (n == 0 || errno != EINTR) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+}
+
+void Background::kill(int signal) {
+    if (!reaped_) ::kill(pid_, signal);
+}
+
+int Background::wait() {
+    while (fd_ >= 0) drain(-1);
+    if (!reaped_) {
+        while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
+        }
+        reaped_ = true;
+    }
+    return WIFSIGNALED(status_) ? -WTERMSIG(status_) : WEXITSTATUS(status_);
 }
 
 TempDir::TempDir() {

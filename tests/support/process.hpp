@@ -17,6 +17,10 @@ struct RunOptions {
     std::optional<long long> file_size_limit;  // RLIMIT_FSIZE in bytes; SIGXFSZ is ignored so writes fail with EFBIG
     bool unprivileged = false;                 // if running as root, run the child as nobody (uid/gid 65534)
     bool stderr_is_terminal = false;           // the child's stderr is a pseudo-terminal (captured as err)
+    // If set, the child runs in a new mount namespace with a tmpfs of private_tmpfs_size ("1m") mounted here; if
+    // that is not allowed it exits with 126 and "cannot mount: <why>" on stderr.
+    std::string private_tmpfs;
+    std::string private_tmpfs_size = "1m";
 };
 
 struct RunResult {
@@ -26,6 +30,30 @@ struct RunResult {
 };
 
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+// A child process running in the background, its stdout captured through a pipe (its stderr is ours). For tests
+// that kill processes mid-work or run several at once.
+class Background {
+public:
+    explicit Background(const std::vector<std::string>& argv);
+    ~Background();  // kills (SIGKILL) and reaps the child if it is still running
+    Background(const Background&) = delete;
+    Background& operator=(const Background&) = delete;
+
+    // Reads what the child wrote to stdout within timeout_ms (0: only what is there now); appends to output().
+    void drain(int timeout_ms = 0);
+    void kill(int signal);
+    // Waits for the child, drains stdout to the end; the exit code, or -signal if a signal ended it.
+    int wait();
+    const std::string& output() const { return output_; }
+
+private:
+    int pid_ = -1;
+    int fd_ = -1;
+    int status_ = 0;
+    bool reaped_ = false;
+    std::string output_;
+};
 
 // A fresh directory under $TMPDIR (mode 0755, so an unprivileged child can enter it), removed when destroyed.
 class TempDir {

@@ -88,6 +88,26 @@ TEST_CASE("config errors carry file:line:column and the key") {
     CHECK(error_of("[stores.default]\nurl = \"json://x\"\n").find("reserved") != std::string::npos);
 }
 
+TEST_CASE("every kind of TOML syntax error is reported with its line") {
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"[host]\ndefault_store = \"a\"\ndefault_store = \"b\"\n", ":3:"},  // a key defined twice
+        {"[stores.s]\nurl = \"json://x\"\n[stores.s]\n", ":3:"},            // a table defined twice
+        {"[host]\ndefault_store = \"unterminated\n", ":2:"},
+        {"[host]\ndefault_store = \"bad \\q escape\"\n", ":2:"},
+        {"[host]\nplugin_dirs = [\"a\", \n", ":2:"},                           // an array never closed
+        {"[host]\ndefault_store = 1979-13-45\n", ":2:"},                          // a date that is no date
+        {"[host]\n= \"no key\"\n", ":2:"},
+        {"[host]\ndefault_store = \"\xff\xfe\"\n", ":2:"},                     // not UTF-8
+        {"[[stores]]\nurl = \"json://x\"\n", "'stores' must be a table"},       // an array of tables
+    };
+    for (const auto& [text, where] : bad) {
+        INFO(text);
+        std::string error = error_of(text);
+        CHECK(error.find("/etc/tote/config.toml") == 0);
+        CHECK(error.find(where) != std::string::npos);
+    }
+}
+
 TEST_CASE("a missing or unreadable file is named") {
     try {
         tote::detail::load_config("/nonexistent/dir/tote.toml");

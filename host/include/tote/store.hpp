@@ -52,6 +52,10 @@ struct ListOptions {
     std::string start_after;  // resume after this entry's key
 };
 
+class Lock;
+struct LockInfo;
+struct LockOptions;
+
 struct BatchWrite {
     std::string key;
     std::string value;
@@ -104,10 +108,22 @@ public:
     // Moves a key's value to another key, atomically. Status::already_exists if !replace and `to` exists.
     void rename(std::string_view from, std::string_view to, bool replace = true);
 
+    // Named locks (tote/lock.hpp). name follows the rules of keys. lock() takes the lock or throws
+    // Error(Status::busy) naming the holder; Status::unsupported without TOTE_CAP_CREATE_ONLY.
+    Lock lock(std::string_view name, const LockOptions& options);
+    Lock lock(std::string_view name);
+    std::optional<LockInfo> lock_info(std::string_view name) const;  // nullopt if nobody holds it
+    bool is_locked(std::string_view name) const;                    // held and not stale
+    std::vector<LockInfo> locks() const;                            // every lock record, in name order
+    bool break_lock(std::string_view name);                         // removes it whoever holds it; false if none
+
 private:
+    friend class Lock;
     std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace tote
+
+#include <tote/lock.hpp>  // Lock and friends, for Store::lock()
 
 #endif  // TOTE_STORE_HPP

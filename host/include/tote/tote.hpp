@@ -4,6 +4,7 @@
 
 #include <tote/error.hpp>
 #include <tote/host.hpp>
+#include <tote/lock.hpp>
 #include <tote/plugin_info.hpp>
 #include <tote/store.hpp>
 

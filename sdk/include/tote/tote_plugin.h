@@ -50,10 +50,12 @@
  * Keys
  * ----
  * The host validates and normalises every key before a plugin sees it: non-empty valid UTF-8, '/'-separated
- * segments, no empty segment, no "." or ".." segment, no leading or trailing '/', no control character, no
- * segment starting with ".tote" (reserved for backend bookkeeping), at most TOTE_KEY_MAX bytes in all and
- * TOTE_SEGMENT_MAX bytes per segment. A plugin therefore never sees a key that could escape its root. Every key
- * and prefix pointer is also NUL-terminated at [len] for convenience.
+ * segments, no empty segment, no "." or ".." segment, no leading or trailing '/', no control character, at most
+ * TOTE_KEY_MAX bytes in all and TOTE_SEGMENT_MAX bytes per segment. A plugin therefore never sees a key that could
+ * escape its root. Every key and prefix pointer is also NUL-terminated at [len] for convenience.
+ * Segments starting with ".tote" are reserved: no user key has one. A plugin may use such names for its own
+ * bookkeeping files; the host keeps its own records (named locks) under the top-level prefix ".tote/", which a
+ * plugin stores like any other keys (and may leave out of its root listings: the host drops them there anyway).
  * Keys sort by their bytes (memcmp order, which for UTF-8 is code point order); listings come in that order.
  *
  * A key and a prefix with the same name ("a" and "a/b")
