@@ -1,9 +1,10 @@
 // cmd_cp.cpp — `tote cp SRC DST`: copy every key (under a prefix) from one store to another, of any backends.
 //
-// The source is listed in pages (resumed with start_after) rather than read inside the listing callback: a
-// plugin that is not thread-safe is serialised per store, and the page boundary keeps memory bounded whatever
-// the store's size. Each page is written with one batch, atomic where the destination offers it. A key that
-// cannot be copied is reported and the copy goes on; the exit code says whether everything arrived.
+// A thread-safe source is read inside one streaming listing. A source that is not thread-safe is serialised per
+// store, so it cannot be read from inside its own listing callback: it is listed in pages instead (resumed with
+// start_after), which for such backends (SQLite) is an index seek per page. Either way memory stays bounded
+// whatever the store's size, and every kPageKeys keys go out as one batch, atomic where the destination offers
+// it. A key that cannot be copied is reported and the copy goes on; the exit code says whether everything arrived.
 #include "cli_context.hpp"
 #include "cli_output.hpp"
 #include "progress.hpp"
@@ -79,28 +80,36 @@ int run_cp(Context& ctx, const std::string& src_name, const std::string& dst_nam
     Copy copy{src, dst, prefix};
     Progress progress(Progress::stderr_is_terminal() ? count_keys(src, prefix) : 0, "keys");
 
-    std::string start_after;
-    for (std::vector<std::string> keys = copy.page(start_after); !keys.empty(); keys = copy.page(start_after)) {
-        std::vector<BatchWrite> batch;
-        size_t batch_bytes = 0;
-        for (const std::string& key : keys) {
-            try {
-                BatchWrite w{key, src.read(key), {}};
-                batch_bytes += w.value.size();
-                batch.push_back(std::move(w));
-            } catch (const Error& e) {
-                if (e.status() != Status::not_found) copy.report(key, e.what());  // removed meanwhile: skip
-            }
-            if (batch_bytes >= kPageBytes) {
-                copy.flush(batch);
-                batch_bytes = 0;
-            }
-            progress.update(copy.copied + copy.failed + batch.size(), copy.bytes + batch_bytes);
+    std::vector<BatchWrite> batch;
+    size_t batch_bytes = 0;
+    auto take = [&](const std::string& key) {
+        try {
+            BatchWrite w{key, src.read(key), {}};
+            batch_bytes += w.value.size();
+            batch.push_back(std::move(w));
+        } catch (const Error& e) {
+            if (e.status() != Status::not_found) copy.report(key, e.what());  // removed meanwhile: skip
         }
-        copy.flush(batch);
-        progress.update(copy.copied + copy.failed, copy.bytes);
-        start_after = keys.back();
+        if (batch.size() >= kPageKeys || batch_bytes >= kPageBytes) {
+            copy.flush(batch);
+            batch_bytes = 0;
+        }
+        progress.update(copy.copied + copy.failed + batch.size(), copy.bytes + batch_bytes);
+    };
+    if (src.supports(TOTE_CAP_THREAD_SAFE)) {
+        src.list(prefix, ListOptions{true, ""}, [&](const Entry& e) {
+            take(e.key);
+            return true;
+        });
+    } else {
+        std::string start_after;
+        for (std::vector<std::string> keys = copy.page(start_after); !keys.empty(); keys = copy.page(start_after)) {
+            for (const std::string& key : keys) take(key);
+            start_after = keys.back();
+        }
     }
+    copy.flush(batch);
+    progress.update(copy.copied + copy.failed, copy.bytes);
     progress.finish();
 
     const double seconds =

@@ -25,12 +25,16 @@ public:
     const tote_call* get() const { return &call_; }
     const std::string& message() const { return message_; }
 
-    // Throws unless status is TOTE_OK. what: "read 'a/b' in json:///x"; the result reads
+    // Throws unless status is TOTE_OK. what() describes the operation, "read 'a/b' in json:///x"; it is called
+    // only on failure (building it costs more than a successful call), and the error reads
     // "not found: read 'a/b' in json:///x: <the plugin's message>".
-    void check(tote_status status, std::string_view what) const {
-        if (status == TOTE_OK) return;
+    template <class What> void check(tote_status status, What&& what) const {
+        if (status != TOTE_OK) fail(status, what());
+    }
+
+    [[noreturn]] void fail(tote_status status, const std::string& what) const {
         Status s = status_from_code(status);
-        std::string text = std::string(status_name(s)) + ": " + std::string(what);
+        std::string text = std::string(status_name(s)) + ": " + what;
         if (status != static_cast<int32_t>(s)) text += " (plugin returned unknown status " + std::to_string(status) + ")";
         if (!message_.empty()) text += ": " + message_;
         throw Error(s, text);

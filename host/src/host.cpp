@@ -242,8 +242,8 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
     tote_status status = plugin.descriptor->open(&params, call.get(), &handle);
     std::string what = "open " + target.url;
     if (target.config) what = target.config->where.str() + ": store " + quote(target.config->name) + ": " + what;
-    call.check(status, what);
-    if (handle == nullptr) call.check(TOTE_INTERNAL, what + ": the plugin returned no store");
+    call.check(status, [&] { return what; });
+    if (handle == nullptr) call.fail(TOTE_INTERNAL, what + ": the plugin returned no store");
     impl->handle = handle;
     return Store(std::move(impl));
 }

@@ -75,29 +75,35 @@ std::string quote(std::string_view key) {
 }
 
 void validate_key(std::string_view key) {
+    // One pass over the bytes: this runs on every call, so it is kept cheap (no allocation unless it rejects).
     if (key.empty()) reject(key, "it is empty");
     if (key.size() > TOTE_KEY_MAX)
         reject(key.substr(0, 40), "longer than " + std::to_string(TOTE_KEY_MAX) + " bytes (" +
                                       std::to_string(key.size()) + ")");
-    if (!is_valid_utf8(key)) reject(key, "not valid UTF-8");
     if (key.front() == '/') reject(key, "it starts with '/' (keys are relative to the store)");
     if (key.back() == '/') reject(key, "it ends with '/'");
-    size_t start = 0;
-    while (start <= key.size()) {
-        size_t end = key.find('/', start);
-        if (end == std::string_view::npos) end = key.size();
-        std::string_view segment = key.substr(start, end - start);
-        if (segment.empty()) reject(key, "empty segment ('//')");
-        if (segment == "." || segment == "..")
-            reject(key, "segment '" + std::string(segment) + "' is not allowed");
-        if (segment.size() > TOTE_SEGMENT_MAX)
-            reject(key, "a segment is longer than " + std::to_string(TOTE_SEGMENT_MAX) + " bytes");
-        if (segment.substr(0, 5) == ".tote") reject(key, "segments starting with '.tote' are reserved");
-        for (char ch : segment) {
-            unsigned char c = static_cast<unsigned char>(ch);
-            if (c < 0x20 || c == 0x7F) reject(key, "control character (NUL, newline, ...) in key");
+    size_t segment_start = 0;
+    for (size_t i = 0;;) {
+        if (i == key.size() || key[i] == '/') {
+            const std::string_view segment = key.substr(segment_start, i - segment_start);
+            if (segment.empty()) reject(key, "empty segment ('//')");
+            if (segment == "." || segment == "..") reject(key, "segment '" + std::string(segment) + "' is not allowed");
+            if (segment.size() > TOTE_SEGMENT_MAX)
+                reject(key, "a segment is longer than " + std::to_string(TOTE_SEGMENT_MAX) + " bytes");
+            if (segment.substr(0, 5) == ".tote") reject(key, "segments starting with '.tote' are reserved");
+            if (i == key.size()) return;
+            segment_start = ++i;
+            continue;
         }
-        start = end + 1;
+        const unsigned char c = static_cast<unsigned char>(key[i]);
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F) reject(key, "control character (NUL, newline, ...) in key");
+            ++i;
+        } else {
+            const size_t n = utf8_sequence_length(key, i);
+            if (n == 0) reject(key, "not valid UTF-8");
+            i += n;
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 #include "call.hpp"
 #include "key.hpp"
 
+#include <cstring>
 #include <exception>
 
 namespace tote {
@@ -45,11 +46,23 @@ int append_to_string(void* ctx, const void* data, size_t len) {
     }
 }
 
-// The key, validated, in a std::string: the ABI promises plugins a NUL at key[len], which a string_view lacks.
-std::string checked_key(std::string_view key) {
-    detail::validate_key(key);
-    return std::string(key);
-}
+// The key, validated, copied NUL-terminated (the ABI promises plugins a NUL at key[len], which a string_view may
+// lack) into a buffer on the stack: keys are at most TOTE_KEY_MAX bytes, so this never allocates.
+class CheckedKey {
+public:
+    explicit CheckedKey(std::string_view key) : size_(key.size()) {
+        detail::validate_key(key);
+        std::memcpy(bytes_, key.data(), key.size());
+        bytes_[key.size()] = '\0';
+    }
+    CheckedKey(const CheckedKey&) = delete;
+    CheckedKey& operator=(const CheckedKey&) = delete;
+    operator std::string_view() const { return std::string_view(bytes_, size_); }
+
+private:
+    char bytes_[TOTE_KEY_MAX + 1];
+    size_t size_;
+};
 
 // A C++ callback behind a C callback: exceptions are parked and rethrown after the plugin returns.
 template <class Fn> struct Trampoline {
@@ -67,11 +80,25 @@ int call_value_sink(void* ctx, const void* data, size_t len) {
     }
 }
 
+// The listing callback's state: the caller's function, one Entry reused for every entry (its string keeps its
+// capacity, so a long listing does not allocate per key), and whether to leave out the host's own records.
+struct EntryTrampoline {
+    const std::function<bool(const Entry&)>* fn;
+    bool hide_host_keys;
+    Entry entry;
+    std::exception_ptr error;
+};
+
+// True for the host's own keys (".tote/…", locks): never shown to users at the root, never copied.
+bool is_host_key(const char* key, size_t len) { return len >= 6 && key[0] == '.' && std::memcmp(key, ".tote/", 6) == 0; }
+
 int call_entry_sink(void* ctx, const tote_entry* entry) {
-    auto* t = static_cast<Trampoline<std::function<bool(const Entry&)>>*>(ctx);
+    auto* t = static_cast<EntryTrampoline*>(ctx);
+    if (t->hide_host_keys && is_host_key(entry->key, entry->key_len)) return 0;
     try {
-        Entry e{std::string(entry->key, entry->key_len), entry->kind == TOTE_KIND_PREFIX ? Kind::prefix : Kind::key};
-        return (*t->fn)(e) ? 0 : 1;
+        t->entry.key.assign(entry->key, entry->key_len);
+        t->entry.kind = entry->kind == TOTE_KIND_PREFIX ? Kind::prefix : Kind::key;
+        return (*t->fn)(t->entry) ? 0 : 1;
     } catch (...) {
         t->error = std::current_exception();
         return 1;
@@ -122,16 +149,13 @@ void require(const Store::Impl& impl, uint64_t capability, bool writes, std::str
                                              " plugin does not support " + std::string(op));
 }
 
-// True for the host's own keys (locks): never shown to users, never copied.
-bool is_host_key(const std::string& key) { return key.compare(0, 6, ".tote/") == 0; }
-
 }  // namespace
 
 // ---- the operations on valid keys, shared by Store's methods and the host's own records (lock.cpp) ----------------
 
 namespace detail::raw {
 
-std::string read(Store::Impl& impl, const std::string& key, Stat* stat) {
+std::string read(Store::Impl& impl, std::string_view key, Stat* stat) {
     StringSink sink;
     tote_stat st = empty_stat();
     Call call;
@@ -141,7 +165,7 @@ std::string read(Store::Impl& impl, const std::string& key, Stat* stat) {
         status = impl.table().read(impl.handle, call.get(), key.data(), key.size(), &append_to_string, &sink,
                                    stat ? &st : nullptr);
     }
-    call.check(status, describe("read", key, impl.url));
+    call.check(status, [&] { return describe("read", key, impl.url); });
     if (sink.out_of_memory)
         throw Error(Status::internal, "internal error: " + describe("read", key, impl.url) + ": out of memory");
     if (stat) {
@@ -154,7 +178,7 @@ std::string read(Store::Impl& impl, const std::string& key, Stat* stat) {
     return std::move(sink.value);
 }
 
-std::optional<Stat> stat(Store::Impl& impl, const std::string& key) {
+std::optional<Stat> stat(Store::Impl& impl, std::string_view key) {
     tote_stat st = empty_stat();
     Call call;
     tote_status status;
@@ -163,11 +187,11 @@ std::optional<Stat> stat(Store::Impl& impl, const std::string& key) {
         status = impl.table().stat(impl.handle, call.get(), key.data(), key.size(), &st);
     }
     if (status == TOTE_NOT_FOUND) return std::nullopt;
-    call.check(status, describe("stat", key, impl.url));
+    call.check(status, [&] { return describe("stat", key, impl.url); });
     return to_stat(st);
 }
 
-uint64_t write(Store::Impl& impl, const std::string& key, std::string_view value, const WriteOptions& options) {
+uint64_t write(Store::Impl& impl, std::string_view key, std::string_view value, const WriteOptions& options) {
     require(impl, TOTE_CAP_WRITE, true, "write", key);
     check_write_options(options, key, impl.url);
     if (options.create_only) require(impl, TOTE_CAP_CREATE_ONLY, true, "create-only write", key);
@@ -176,11 +200,11 @@ uint64_t write(Store::Impl& impl, const std::string& key, std::string_view value
     uint64_t version = 0;
     Call call;
     auto lock = impl.lock();
-    call.check(impl.table().write(impl.handle, call.get(), &op, &version), describe("write", key, impl.url));
+    call.check(impl.table().write(impl.handle, call.get(), &op, &version), [&] { return describe("write", key, impl.url); });
     return version;
 }
 
-bool remove(Store::Impl& impl, const std::string& key, bool recursive) {
+bool remove(Store::Impl& impl, std::string_view key, bool recursive) {
     require(impl, TOTE_CAP_WRITE, true, "remove", key);
     Call call;
     tote_status status;
@@ -190,12 +214,12 @@ bool remove(Store::Impl& impl, const std::string& key, bool recursive) {
                                      recursive ? TOTE_REMOVE_RECURSIVE : 0);
     }
     if (status == TOTE_NOT_FOUND) return false;
-    call.check(status, describe("remove", key, impl.url));
+    call.check(status, [&] { return describe("remove", key, impl.url); });
     return true;
 }
 
 void list(Store::Impl& impl, const std::string& prefix, const ListOptions& options,
-          const std::function<bool(const Entry&)>& on_entry) {
+          const std::function<bool(const Entry&)>& on_entry, bool hide_host_keys) {
     require(impl, TOTE_CAP_LIST, false, "list", prefix);
     tote_list_params params{};
     params.struct_size = sizeof params;
@@ -204,7 +228,7 @@ void list(Store::Impl& impl, const std::string& prefix, const ListOptions& optio
     params.prefix_len = prefix.size();
     params.start_after = options.start_after.c_str();
     params.start_after_len = options.start_after.size();
-    Trampoline<std::function<bool(const Entry&)>> t{&on_entry, nullptr};
+    EntryTrampoline t{&on_entry, hide_host_keys, {}, nullptr};
     Call call;
     tote_status status;
     {
@@ -212,14 +236,14 @@ void list(Store::Impl& impl, const std::string& prefix, const ListOptions& optio
         status = impl.table().list(impl.handle, call.get(), &params, &call_entry_sink, &t);
     }
     if (t.error) std::rethrow_exception(t.error);
-    call.check(status, describe("list", prefix, impl.url));
+    call.check(status, [&] { return describe("list", prefix, impl.url); });
 }
 
 }  // namespace detail::raw
 
 // ---- Store ------------------------------------------------------------------------------------------------------------
 
-std::string Store::read(std::string_view key, Stat* stat) const { return detail::raw::read(*impl_, checked_key(key), stat); }
+std::string Store::read(std::string_view key, Stat* stat) const { return detail::raw::read(*impl_, CheckedKey(key), stat); }
 
 std::optional<std::string> Store::try_read(std::string_view key) const {
     try {
@@ -231,7 +255,8 @@ std::optional<std::string> Store::try_read(std::string_view key) const {
 }
 
 void Store::read_to(std::string_view key_view, const std::function<bool(std::string_view)>& sink, Stat* stat) const {
-    const std::string key = checked_key(key_view);
+    const CheckedKey checked(key_view);
+    const std::string_view key = checked;
     Trampoline<std::function<bool(std::string_view)>> t{&sink, nullptr};
     tote_stat st = empty_stat();
     Call call;
@@ -242,21 +267,22 @@ void Store::read_to(std::string_view key_view, const std::function<bool(std::str
                                      stat ? &st : nullptr);
     }
     if (t.error) std::rethrow_exception(t.error);
-    call.check(status, describe("read", key, impl_->url));
+    call.check(status, [&] { return describe("read", key, impl_->url); });
     if (stat) *stat = to_stat(st);
 }
 
 uint64_t Store::write(std::string_view key, std::string_view value, const WriteOptions& options) {
-    return detail::raw::write(*impl_, checked_key(key), value, options);
+    return detail::raw::write(*impl_, CheckedKey(key), value, options);
 }
 
 void Store::append(std::string_view key_view, std::string_view data) {
-    const std::string key = checked_key(key_view);
+    const CheckedKey checked(key_view);
+    const std::string_view key = checked;
     require(*impl_, TOTE_CAP_APPEND, true, "append", key);
     Call call;
     auto lock = impl_->lock();
     call.check(impl_->table().append(impl_->handle, call.get(), key.data(), key.size(), data.data(), data.size()),
-               describe("append", key, impl_->url));
+               [&] { return describe("append", key, impl_->url); });
 }
 
 void Store::write_batch(const std::vector<BatchWrite>& writes) {
@@ -296,10 +322,10 @@ void Store::write_batch(const std::vector<BatchWrite>& writes) {
     if (status == TOTE_OK) return;
     std::string what = "atomic batch of " + std::to_string(writes.size()) + " writes in " + impl_->url;
     if (failed < writes.size()) what += " (write #" + std::to_string(failed) + ", key " + quote(writes[failed].key) + ")";
-    call.check(status, what + "; nothing was written");
+    call.fail(status, what + "; nothing was written");
 }
 
-std::optional<Stat> Store::stat(std::string_view key) const { return detail::raw::stat(*impl_, checked_key(key)); }
+std::optional<Stat> Store::stat(std::string_view key) const { return detail::raw::stat(*impl_, CheckedKey(key)); }
 
 bool Store::exists(std::string_view key) const {
     auto st = stat(key);
@@ -309,11 +335,8 @@ bool Store::exists(std::string_view key) const {
 void Store::list(std::string_view prefix, const ListOptions& options,
                  const std::function<bool(const Entry&)>& on_entry) const {
     const std::string normalized = detail::normalize_prefix(prefix);
-    if (!normalized.empty()) return detail::raw::list(*impl_, normalized, options, on_entry);
     // At the root, the host's own records (.tote/…) are not the user's keys: leave them out.
-    detail::raw::list(*impl_, normalized, options, [&on_entry](const Entry& e) {
-        return is_host_key(e.key) || on_entry(e);
-    });
+    detail::raw::list(*impl_, normalized, options, on_entry, normalized.empty());
 }
 
 std::vector<Entry> Store::list(std::string_view prefix, const ListOptions& options) const {
@@ -326,18 +349,20 @@ std::vector<Entry> Store::list(std::string_view prefix, const ListOptions& optio
 }
 
 bool Store::remove(std::string_view key, bool recursive) {
-    return detail::raw::remove(*impl_, checked_key(key), recursive);
+    return detail::raw::remove(*impl_, CheckedKey(key), recursive);
 }
 
 void Store::rename(std::string_view from_view, std::string_view to_view, bool replace) {
-    const std::string from = checked_key(from_view);
-    const std::string to = checked_key(to_view);
+    const CheckedKey from_checked(from_view);
+    const std::string_view from = from_checked;
+    const CheckedKey to_checked(to_view);
+    const std::string_view to = to_checked;
     require(*impl_, TOTE_CAP_RENAME, true, "rename", from);
     Call call;
     auto lock = impl_->lock();
     call.check(impl_->table().rename(impl_->handle, call.get(), from.data(), from.size(), to.data(), to.size(),
                                      replace ? 0 : TOTE_RENAME_NO_REPLACE),
-               "rename " + quote(from) + " to " + quote(to) + " in " + impl_->url);
+               [&] { return "rename " + quote(from) + " to " + quote(to) + " in " + impl_->url; });
 }
 
 }  // namespace tote

@@ -35,14 +35,15 @@ struct Store::Impl {
 };
 
 // The operations on keys that are already valid — user keys checked by Store's methods, or the host's own keys
-// under ".tote/" (locks), which user keys may not name. Each throws tote::Error like the Store method of the name.
+// under ".tote/" (locks), which user keys may not name. Keys must be NUL-terminated at key[size()] (the ABI
+// promises plugins that). Each throws tote::Error like the Store method of the name.
 namespace detail::raw {
-std::string read(Store::Impl& impl, const std::string& key, Stat* stat);
-std::optional<Stat> stat(Store::Impl& impl, const std::string& key);
-uint64_t write(Store::Impl& impl, const std::string& key, std::string_view value, const WriteOptions& options);
-bool remove(Store::Impl& impl, const std::string& key, bool recursive);
+std::string read(Store::Impl& impl, std::string_view key, Stat* stat);
+std::optional<Stat> stat(Store::Impl& impl, std::string_view key);
+uint64_t write(Store::Impl& impl, std::string_view key, std::string_view value, const WriteOptions& options);
+bool remove(Store::Impl& impl, std::string_view key, bool recursive);
 void list(Store::Impl& impl, const std::string& prefix, const ListOptions& options,
-          const std::function<bool(const Entry&)>& on_entry);
+          const std::function<bool(const Entry&)>& on_entry, bool hide_host_keys = false);
 }  // namespace detail::raw
 
 }  // namespace tote

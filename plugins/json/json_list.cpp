@@ -22,16 +22,19 @@ namespace tote::json_plugin {
 
 namespace {
 
-struct DirEntry {
-    std::string name;
-    bool is_dir = false;
-    std::string sort_key;  // name, plus '/' for a directory
-};
+// A directory entry as it sorts: the name, with '/' appended for a directory. Names never hold '/', so the slash
+// also tells directories from files, and plain string order is exactly the order of the keys beneath them.
+using DirEntry = std::string;
+
+bool is_dir(const DirEntry& e) { return e.back() == '/'; }
 
 // Names a file can have that no key can: reserved ".tote*" names, control characters, invalid UTF-8.
 bool is_key_name(const std::string& name) {
-    if (name.rfind(".tote", 0) == 0 || name == "." || name == "..") return false;
-    for (size_t i = 0; i < name.size();) {
+    if (name[0] == '.' && (name.rfind(".tote", 0) == 0 || name == "." || name == "..")) return false;
+    size_t i = 0;
+    while (i < name.size() && static_cast<unsigned char>(name[i]) >= 0x20 && static_cast<unsigned char>(name[i]) < 0x7F)
+        ++i;  // the common case: printable ASCII
+    while (i < name.size()) {
         unsigned char c = static_cast<unsigned char>(name[i]);
         if (c < 0x20 || c == 0x7F) return false;
         size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
@@ -102,17 +105,13 @@ std::vector<DirEntry> read_dir(int root_fd, const std::string& dir, const std::s
             type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
         }
         if (type != DT_DIR && type != DT_REG) continue;  // links, sockets, FIFOs, devices: not keys
-        DirEntry entry;
-        entry.is_dir = type == DT_DIR;
-        entry.sort_key = entry.is_dir ? name + "/" : name;
-        entry.name = std::move(name);
-        entries.push_back(std::move(entry));
+        if (type == DT_DIR) name += '/';
+        entries.push_back(std::move(name));
     }
     int err = errno;
     ::closedir(d);
     if (err != 0) throw_errno("cannot read directory", root + "/" + dir, err);
-    std::sort(entries.begin(), entries.end(),
-              [](const DirEntry& a, const DirEntry& b) { return a.sort_key < b.sort_key; });
+    std::sort(entries.begin(), entries.end());
     return entries;
 }
 
@@ -120,8 +119,8 @@ std::vector<DirEntry> read_dir(int root_fd, const std::string& dir, const std::s
 
 bool JsonStore::has_visible_key(const std::string& dir) {
     for (const DirEntry& e : read_dir(root_fd_.get(), dir, root_, [](int, const std::string&) {})) {
-        if (!e.is_dir) return true;
-        if (has_visible_key(dir + "/" + e.name)) return true;
+        if (!is_dir(e)) return true;
+        if (has_visible_key(dir + "/" + e.substr(0, e.size() - 1))) return true;
     }
     return false;
 }
@@ -140,17 +139,19 @@ bool JsonStore::list_dir(ListState& state, const std::string& dir_key) {
         if (starts_with(after, dir_key)) {
             const std::string_view rest = after.substr(dir_key.size());
             first = std::upper_bound(entries.begin(), entries.end(), rest,
-                                     [](std::string_view r, const DirEntry& e) { return r < e.sort_key; });
-            if (state.params.recursive && first != entries.begin() && std::prev(first)->is_dir &&
-                starts_with(rest, std::prev(first)->sort_key))
-                --first;
+                                     [](std::string_view r, const DirEntry& e) { return r < std::string_view(e); });
+            if (state.params.recursive && first != entries.begin() && is_dir(*std::prev(first)) &&
+                starts_with(rest, *std::prev(first)))
+                --first;  // start_after lies inside this directory
         } else if (after > dir_key) {
             return true;  // everything here sorts before start_after
         }
     }
+    std::string key = dir_key;  // reused for every entry: no allocation per key once it is long enough
     for (auto it = first; it != entries.end(); ++it) {
-        const std::string key = dir_key + it->sort_key;
-        if (!it->is_dir) {
+        key.resize(dir_key.size());
+        key += *it;
+        if (!is_dir(*it)) {
             if (!state.out.emit(key, TOTE_KIND_KEY)) return false;
         } else if (state.params.recursive) {
             if (!list_dir(state, key)) return false;

@@ -1,0 +1,66 @@
+// bench.hpp — the harness of tote-bench: sizes, trials run in child processes, medians and ratios.
+//
+// Every measurement runs in a forked child, which reports the operations done, the seconds they took and its peak
+// resident memory, so a trial's memory is its own and nothing one trial leaves in memory helps the next. A
+// workload runs the tote variant and the raw reference alternately, `reps` times each, and keeps the medians.
+#ifndef TOTE_BENCH_HPP
+#define TOTE_BENCH_HPP
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tote::bench {
+
+struct Sizes {
+    int reps = 3;
+    long batch_keys = 100000;       // batch-put, random-get and copy
+    long batch_size = 1000;
+    long value_size = 1024;
+    long durable_puts = 2000;
+    long durable_value = 4096;
+    long gets = 100000;
+    long list_keys_sqlite = 1000000;
+    long list_keys_json = 100000;
+    long calls = 10000000;          // call-overhead
+    long plugin_files = 100;        // discovery
+};
+
+Sizes full_sizes();
+Sizes quick_sizes();  // --quick: the same workloads, small, for CI (checks that it runs, not speed)
+
+// One trial's outcome, as the child reports it.
+struct Trial {
+    double ops = 0;
+    double seconds = 0;
+    double peak_rss_mib = 0;
+};
+
+// Runs fn in a child process; fn returns the number of operations it did, and its time is measured around it.
+// setup runs in the child before the clock starts (opening stores, preparing keys).
+Trial run_trial(const std::function<void()>& setup, const std::function<double()>& fn);
+
+struct Result {
+    std::string workload, backend;
+    double tote_ops_s = 0, raw_ops_s = 0, ratio = 0, peak_rss_mib = 0;
+    std::string note;  // units or context for the table ("ns per call: 31.2 vs 1.9")
+};
+
+// Alternates tote and raw trials reps times; medians of ops/s; ratio = tote / raw; peak RSS of the tote trials.
+Result compare(const std::string& workload, const std::string& backend, int reps,
+               const std::function<Trial()>& tote_trial, const std::function<Trial()>& raw_trial);
+
+double median(std::vector<double> values);
+
+// A fresh directory under base for one trial's files.
+std::string fresh_dir(const std::string& base, const std::string& name);
+void remove_tree(const std::string& path);
+
+// Random bytes, the same for the same seed.
+std::string random_value(size_t size, uint64_t seed);
+// "k/000042"
+std::string batch_key(long i);
+
+}  // namespace tote::bench
+
+#endif  // TOTE_BENCH_HPP

@@ -1,0 +1,41 @@
+// workloads.hpp — the workloads of tote-bench (issue "Performance"), each measured through tote and through a raw
+// reference doing the same work in the same run.
+#ifndef TOTE_BENCH_WORKLOADS_HPP
+#define TOTE_BENCH_WORKLOADS_HPP
+
+#include "bench.hpp"
+
+#include <tote/tote.hpp>
+
+#include <string>
+#include <vector>
+
+namespace tote::bench {
+
+struct Env {
+    Sizes sizes;
+    std::string work_dir;    // scratch space for stores
+    std::string tote_cli;    // the tote binary (copy, discovery)
+    std::string plugin_dir;  // the first-party plugins
+    std::string null_plugin;  // bench's do-nothing plugin file
+    const Host* host = nullptr;
+};
+
+// batch-put: batch_keys keys k/%06d of value_size random bytes, in batches of batch_size.
+std::vector<Result> batch_put(const Env& env);
+// durable-put: durable_puts single writes of durable_value bytes, each durable on its own.
+std::vector<Result> durable_put(const Env& env);
+// random-get: gets uniform random point reads from a batch-put store.
+std::vector<Result> random_get(const Env& env);
+// list: stream every key of a store in order and count them (peak RSS reported).
+std::vector<Result> list(const Env& env);
+// copy: `tote cp` of batch_keys keys from json to sqlite, against reading the files and inserting the rows.
+std::vector<Result> copy(const Env& env);
+// call-overhead: a call through the host and the vtable into a plugin that does nothing, against a bare call.
+std::vector<Result> call_overhead(const Env& env);
+// discovery: `tote plugins` with plugin_files plugin files in the directory, against dlopen of the same files.
+std::vector<Result> discovery(const Env& env);
+
+}  // namespace tote::bench
+
+#endif  // TOTE_BENCH_WORKLOADS_HPP
