@@ -3,7 +3,8 @@
 //
 //   tote-bench [--quick] [--json] [--workload NAME]... [--reps N] [--dir DIR]
 //
-// Workloads: batch-put, durable-put, random-get, list, copy, call-overhead, discovery. --quick runs them small
+// Workloads: batch-put, durable-put, random-get, list, copy, call-overhead, discovery, and servers (batch-put,
+// random-get and list on private postgres and redis servers, when those are installed). --quick runs them small
 // (CI checks that they run, not how fast). --dir is where stores go (default: a new directory under $TMPDIR,
 // removed at the end). Results and how to read them: docs/performance.md.
 #include "workloads.hpp"
@@ -11,6 +12,7 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -27,7 +29,7 @@ namespace {
 void usage() {
     std::fprintf(stderr,
                  "usage: tote-bench [--quick] [--json] [--workload NAME]... [--reps N] [--dir DIR]\n"
-                 "workloads: batch-put durable-put random-get list copy call-overhead discovery\n");
+                 "workloads: batch-put durable-put random-get list copy call-overhead discovery servers\n");
 }
 
 }  // namespace
@@ -51,9 +53,10 @@ int main(int argc, char** argv) {
     }
     const std::map<std::string, std::vector<Result> (*)(const Env&)> workloads = {
         {"batch-put", batch_put}, {"durable-put", durable_put}, {"random-get", random_get}, {"list", list},
-        {"copy", copy},           {"call-overhead", call_overhead}, {"discovery", discovery}};
+        {"copy", copy},           {"call-overhead", call_overhead}, {"discovery", discovery},
+        {"servers", servers}};
     const std::vector<std::string> order = {"batch-put", "durable-put", "random-get", "list", "copy", "call-overhead",
-                                            "discovery"};
+                                            "discovery", "servers"};
     if (chosen.empty()) chosen = order;
     for (const auto& w : chosen)
         if (!workloads.count(w)) {
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
     if (own_dir) {
         std::string pattern = (fs::temp_directory_path() / "tote-bench-XXXXXX").string();
         if (::mkdtemp(pattern.data()) == nullptr) return 1;
+        ::chmod(pattern.c_str(), 0755);  // the private PostgreSQL server runs as the postgres user, and keeps data here
         dir = pattern;
     }
     env.work_dir = dir;

@@ -75,7 +75,7 @@ int run_cp(Context& ctx, const std::string& src_name, const std::string& dst_nam
     const auto started = std::chrono::steady_clock::now();
     Store src = ctx.open(src_name, false, true);
     Store dst = ctx.open(dst_name, true);
-    if (src.url() == dst.url())
+    if (src.url() == dst.url() && src.options() == dst.options())
         throw CliError{exit_usage, "source and destination are the same store: " + src.url()};
     Copy copy{src, dst, prefix};
     Progress progress(Progress::stderr_is_terminal() ? count_keys(src, prefix) : 0, "keys");

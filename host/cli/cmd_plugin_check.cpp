@@ -38,6 +38,7 @@ struct CheckArgs {
     std::string plugin;
     std::vector<std::string> options;  // KEY=VALUE
     std::string store;                 // a config store whose options (and, for servers, URL) to use
+    std::string isolate_option;        // for a server backend: the option that gives each case its own store
     double timeout = 60;
     // Worker only:
     size_t from = 0;
@@ -137,10 +138,11 @@ int run_worker(const CheckArgs& args) {
     target.base = plugin.location_kind == TOTE_LOCATION_URL && !args.store_url.empty()
                       ? args.store_url
                       : conformance::default_base(plugin, target.scheme, args.temp_dir);
+    target.isolate_option = args.isolate_option;
     report.line("plugin " + escape(plugin.name + "\t" + plugin.version + "\t" +
                                    std::to_string(TOTE_ABI_VERSION_MAJOR(plugin.abi_version)) + "." +
                                    std::to_string(TOTE_ABI_VERSION_MINOR(plugin.abi_version)) + "\t" + target.scheme +
-                                   "\t" + target.base));
+                                   "\t" + redact_url(target.base)));
     const auto& cases = conformance::all_cases();
     for (size_t i = args.from; i < cases.size(); ++i) {
         report.line("start " + std::to_string(i));
@@ -219,6 +221,7 @@ int run_check(Context& ctx, CheckArgs args) {
                                            "--temp-dir", temp, "--timeout", std::to_string(args.timeout)};
         for (const auto& [k, v] : options) worker.insert(worker.end(), {"--option", k + "=" + v});
         if (!args.store_url.empty()) worker.insert(worker.end(), {"--store-url", args.store_url});
+        if (!args.isolate_option.empty()) worker.insert(worker.end(), {"--isolate-option", args.isolate_option});
         ChildProcess child(worker);
         constexpr size_t none = static_cast<size_t>(-1);
         size_t running = none;  // the case the worker is in, if any
@@ -240,8 +243,11 @@ int run_check(Context& ctx, CheckArgs args) {
                 std::istringstream fields(unescape(rest));
                 for (std::string field; std::getline(fields, field, '\t');) f.push_back(field);
                 f.resize(5);
+                const std::string where = args.isolate_option.empty()
+                                              ? "stores at " + f[4] + "-case-N"
+                                              : "stores at " + f[4] + " with " + args.isolate_option + " …_case_N";
                 write_stdout("checking " + args.plugin + ": " + f[0] + " " + f[1] + " (ABI " + f[2] + "), scheme " +
-                             f[3] + ", stores at " + f[4] + "-case-N\n");
+                             f[3] + ", " + where + "\n");
                 described = true;
             } else if (verb == "start") {
                 size_t i;
@@ -300,6 +306,9 @@ void add_plugin_command(CLI::App& app, Context& ctx) {
             ->allow_extra_args(false);
         check->add_option("--store", args->store,
                           "take options (and, for server backends, the URL) from this store of the config");
+        check->add_option("--isolate-option", args->isolate_option,
+                          "for a server backend given with --store: the option that gives each case a store of its "
+                          "own on that server (postgres: table, redis: prefix)");
         check->add_option("--timeout", args->timeout, "seconds one case may take before it is failed")
             ->default_str("60")
             ->check(CLI::PositiveNumber);
@@ -318,6 +327,7 @@ void add_plugin_command(CLI::App& app, Context& ctx) {
         worker->add_option("--timeout", args->timeout);
         worker->add_option("--option", args->options)->allow_extra_args(false);
         worker->add_option("--store-url", args->store_url);
+        worker->add_option("--isolate-option", args->isolate_option);
         worker->add_option("--report-fd", args->report_fd)->required();
         worker->callback([&ctx, args] { ctx.action = [args] { return run_worker(*args); }; });
     }

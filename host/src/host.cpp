@@ -219,7 +219,7 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
     if (target.config) settings = target.config->options;
     detail::merge_text_options(options.options, plugin.info, settings);
     const std::vector<tote_option_value> values =
-        detail::check_options(settings, plugin.info, target.config ? target.config->name : target.url);
+        detail::check_options(settings, plugin.info, target.config ? target.config->name : detail::redact_url(target.url));
 
     // The built-in default store always exists: a read of it before the first write creates it empty (the plugin
     // opens it writable; the Store still refuses writes when the caller asked for read-only).
@@ -234,13 +234,14 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
 
     auto impl = std::make_shared<Store::Impl>();
     impl->plugin = target.plugin;
-    impl->url = target.url;
+    impl->url = detail::redact_url(target.url);  // what the Store shows; the plugin got the real one above
+    for (const detail::OptionSetting& o : settings) impl->options[o.name] = detail::option_text(o);
     impl->read_only = read_only;
     impl->serialised = !(plugin.descriptor->capabilities & TOTE_CAP_THREAD_SAFE);
     detail::Call call;
     tote_store* handle = nullptr;
     tote_status status = plugin.descriptor->open(&params, call.get(), &handle);
-    std::string what = "open " + target.url;
+    std::string what = "open " + detail::redact_url(target.url);
     if (target.config) what = target.config->where.str() + ": store " + quote(target.config->name) + ": " + what;
     call.check(status, [&] { return what; });
     if (handle == nullptr) call.fail(TOTE_INTERNAL, what + ": the plugin returned no store");

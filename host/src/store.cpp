@@ -131,6 +131,7 @@ Store::Store(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
 const std::string& Store::url() const { return impl_->url; }
+const std::map<std::string, std::string>& Store::options() const { return impl_->options; }
 const PluginInfo& Store::plugin() const { return impl_->plugin->info; }
 bool Store::read_only() const { return impl_->read_only; }
 bool Store::supports(uint64_t capability) const { return (impl_->table().capabilities & capability) == capability; }

@@ -7,6 +7,7 @@
 
 #include <tote/store.hpp>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,7 +17,8 @@ namespace tote {
 struct Store::Impl {
     std::shared_ptr<const detail::LoadedPlugin> plugin;
     tote_store* handle = nullptr;
-    std::string url;
+    std::string url;  // with any password replaced by "***"
+    std::map<std::string, std::string> options;  // the plugin options it was opened with, as text
     bool read_only = false;
     bool serialised = true;  // the plugin is not thread-safe: one call at a time
     std::mutex mutex;

@@ -4,8 +4,11 @@
 #include "key.hpp"
 
 #include <tote/error.hpp>
+#include <tote/host.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace tote::detail {
 
@@ -35,4 +38,30 @@ Url parse_url(std::string_view text) {
     return url;
 }
 
+std::string redact_url(std::string_view url) {
+    std::string out(url);
+    const size_t sep = out.find("://");
+    if (sep == std::string::npos) return out;
+    const size_t authority = sep + 3;
+    const size_t end = std::min(out.find('/', authority), out.find('?', authority));
+    const size_t at = out.rfind('@', end == std::string::npos ? out.size() : end);
+    if (at != std::string::npos && at >= authority) {
+        const size_t colon = out.find(':', authority);
+        if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+    for (const char* name : {"password=", "passwd="}) {
+        for (size_t pos = out.find('?'); pos != std::string::npos; pos = out.find('&', pos + 1)) {
+            if (out.compare(pos + 1, std::strlen(name), name) != 0) continue;
+            const size_t value = pos + 1 + std::strlen(name);
+            const size_t value_end = std::min(out.find('&', value), out.size());
+            out.replace(value, value_end - value, "***");
+        }
+    }
+    return out;
+}
+
 }  // namespace tote::detail
+
+namespace tote {
+std::string redact_url(std::string_view url) { return detail::redact_url(url); }
+}  // namespace tote

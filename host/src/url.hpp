@@ -21,6 +21,10 @@ Url parse_url(std::string_view text);
 // True for a scheme made of [a-z][a-z0-9+.-]* (as RFC 3986, lowercase).
 bool is_valid_scheme(std::string_view scheme);
 
+// The URL with its secrets replaced by "***", for messages and listings: the password of "user:password@" and
+// the value of query parameters named password or passwd ("?password=…", as libpq takes them).
+std::string redact_url(std::string_view url);
+
 }  // namespace tote::detail
 
 #endif  // TOTE_HOST_URL_HPP

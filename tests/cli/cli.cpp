@@ -12,6 +12,7 @@ Cli::Cli() {
     env["LC_ALL"] = "C";
     if (const char* asan = std::getenv("ASAN_OPTIONS")) env["ASAN_OPTIONS"] = asan;
     if (const char* ubsan = std::getenv("UBSAN_OPTIONS")) env["UBSAN_OPTIONS"] = ubsan;
+    if (const char* lsan = std::getenv("LSAN_OPTIONS")) env["LSAN_OPTIONS"] = lsan;
 }
 
 RunResult Cli::operator()(const std::vector<std::string>& args, const std::string& input) const {

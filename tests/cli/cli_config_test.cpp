@@ -60,6 +60,7 @@ TEST_CASE("TOTE_CONFIG and the XDG config file are found; --config wins") {
 TEST_CASE("with no config at all, 'default' is an embedded store under XDG_DATA_HOME") {
     Cli tote;
     auto fresh = tote({"ls", "default"});  // reading it first is fine: it exists, empty
+    INFO(fresh.err);
     CHECK(fresh.exit_code == 0);
     CHECK(fresh.out.empty());
     CHECK(tote({"get", "default", "greeting"}).exit_code == 3);

@@ -30,9 +30,9 @@ TEST_CASE("--help and --version work, usage errors exit 2") {
 
 TEST_CASE("an unknown scheme names itself and the known ones, exit 2") {
     Cli tote;
-    auto r = tote({"ls", "postgres://x"});
+    auto r = tote({"ls", "cassandra://x"});
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("unknown storage backend: postgres") != std::string::npos);
+    CHECK(r.err.find("unknown storage backend: cassandra") != std::string::npos);
     CHECK(r.err.find("json") != std::string::npos);
     CHECK(r.err.find("sqlite") != std::string::npos);
 }

@@ -23,8 +23,11 @@ TEST_CASE("plugins lists the first-party plugins with version, ABI, schemes, cap
     auto json = nlohmann::json::parse(tote({"plugins", "--json"}).out);
     std::vector<std::string> names;
     for (const auto& p : json["plugins"]) names.push_back(p["name"]);
-    CHECK(names == std::vector<std::string>{"json", "sqlite"});
-    const auto& sqlite = json["plugins"][1];
+    CHECK(std::find(names.begin(), names.end(), "json") != names.end());
+    REQUIRE(std::find(names.begin(), names.end(), "sqlite") != names.end());
+    nlohmann::json sqlite;
+    for (const auto& p : json["plugins"])
+        if (p["name"] == "sqlite") sqlite = p;
     CHECK(sqlite["schemes"] == nlohmann::json::array({"sqlite"}));
     CHECK(sqlite["abi"] == "1.0");
     CHECK(std::find(sqlite["capabilities"].begin(), sqlite["capabilities"].end(), "atomic-batch") !=
@@ -60,7 +63,9 @@ TEST_CASE("broken plugins are refused with a reason naming the file; the good on
     CHECK(refused.size() == expected.size());
     std::vector<std::string> names;
     for (const auto& p : json["plugins"]) names.push_back(p["name"]);
-    CHECK(names == std::vector<std::string>{"cmem", "json", "sqlite"});
+    CHECK(names.front() == "cmem");  // the fixture directory is searched first
+    CHECK(std::find(names.begin(), names.end(), "json") != names.end());
+    CHECK(std::find(names.begin(), names.end(), "sqlite") != names.end());
 
     auto text = tote({"--plugin-dir", TOTE_TEST_FIXTURE_DIR, "plugins"});
     CHECK(text.out.find("refused " TOTE_TEST_FIXTURE_DIR "/wrong_abi.so: ABI mismatch") != std::string::npos);

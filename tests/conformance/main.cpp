@@ -1,10 +1,13 @@
 // main.cpp — runs the conformance suite against one plugin under Catch2, for ctest:
 //
-//     tote-conformance --plugin-dir DIR --scheme SCHEME [catch2 options]
+//     tote-conformance --plugin-dir DIR --scheme SCHEME [--url URL --isolate-option NAME] [--option K=V]...
+//                      [catch2 options]
 //
 // Loads only the plugins in DIR (no environment, no built-in plugins), and gives each case a fresh store:
 // under a new temporary directory for file-based plugins, or named after this process for the others (see
-// default_base() in suite.hpp). Cases whose capabilities the plugin does not declare are reported as skipped.
+// default_base() in suite.hpp). A server backend is given its server's URL with --url, and with
+// --isolate-option the option that gives each case a store of its own on it (postgres: table; redis: prefix).
+// Cases whose capabilities the plugin does not declare are reported as skipped.
 // `tote plugin check` runs the same cases, each in a child process.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
@@ -16,12 +19,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 namespace {
 
 std::string g_plugin_dir;
 std::string g_scheme;
 std::filesystem::path g_temp;  // for file-based plugins, removed at exit
+std::string g_url;             // a server backend's URL
+std::string g_isolate;         // its isolating option
+std::vector<std::string> g_options;  // K=V
 
 const tote::Host& host() {
     static const tote::Host instance = [] {
@@ -53,7 +60,12 @@ TEST_CASE("conformance") {
     tote::conformance::Target target;
     target.host = &host();
     target.scheme = g_scheme;
-    target.base = tote::conformance::default_base(*plugin, g_scheme, g_temp.string());
+    target.base = g_url.empty() ? tote::conformance::default_base(*plugin, g_scheme, g_temp.string()) : g_url;
+    target.isolate_option = g_isolate;
+    for (const std::string& option : g_options) {
+        size_t eq = option.find('=');
+        if (eq != std::string::npos) target.options[option.substr(0, eq)] = option.substr(eq + 1);
+    }
     const auto& cases = tote::conformance::all_cases();
     for (size_t i = 0; i < cases.size(); ++i) {
         DYNAMIC_SECTION(cases[i].name) {
@@ -69,10 +81,14 @@ int main(int argc, char* argv[]) {
     Catch::Session session;
     using Catch::clara::Opt;
     session.cli(session.cli() | Opt(g_plugin_dir, "dir")["--plugin-dir"]("directory holding the plugin under test") |
-                Opt(g_scheme, "scheme")["--scheme"]("URL scheme of the plugin under test"));
+                Opt(g_scheme, "scheme")["--scheme"]("URL scheme of the plugin under test") |
+                Opt(g_url, "url")["--url"]("a server backend's URL") |
+                Opt(g_isolate, "option")["--isolate-option"]("the option giving each case its own store") |
+                Opt(g_options, "k=v")["--option"]("a plugin option for every store"));
     if (int rc = session.applyCommandLine(argc, argv)) return rc;
     if (g_plugin_dir.empty() || g_scheme.empty()) {
-        std::fprintf(stderr, "usage: %s --plugin-dir DIR --scheme SCHEME [catch2 options]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s --plugin-dir DIR --scheme SCHEME [--url URL --isolate-option NAME] "
+                             "[--option K=V]... [catch2 options]\n", argv[0]);
         return 2;
     }
     std::string pattern = (std::filesystem::temp_directory_path() / "tote-conformance-XXXXXX").string();

@@ -40,12 +40,15 @@ template <class T> std::string show(const T& v) {
 }
 template <class T> std::string show(const std::optional<T>& v) { return v ? show(*v) : "nullopt"; }
 
-// What a run checks and how each case gets its store: case i opens `base + "-case-" + i` with these options.
+// What a run checks and how each case gets its store of its own: case i opens `base + "-case-" + i` with these
+// options — or, for a server backend where one URL names one server, base itself with the isolating option
+// (a table, a key prefix) set to "<its value or tote_check>_<pid>_case_<i>".
 struct Target {
     const Host* host = nullptr;
     std::string scheme;
     std::string base;                           // a URL: "json:///tmp/tote-check-x/store", "cmem://check-4711"
     std::map<std::string, std::string> options;  // plugin options as text (OpenOptions::options)
+    std::string isolate_option;                  // "" (vary the URL), or the option that names a separate store
 };
 
 // The base URL for a target without settings: under temp_dir for file-based plugins, else a name unique to this
@@ -68,9 +71,11 @@ public:
     Store open_other(const std::string& suffix, bool create, bool read_only = false) const;
 
 private:
-    Store open(const std::string& url, bool create, bool read_only) const;
+    // The store of this case, or a sibling of it (suffix: "-missing", "-created").
+    Store open(const std::string& suffix, bool create, bool read_only) const;
 
     const Target& target_;
+    size_t index_;
     std::string url_;
     uint64_t caps_ = 0;
     std::optional<Store> store_;

@@ -184,7 +184,10 @@ TEST_CASE("SIGKILL at random moments never tears a value, a record or a rename")
     for (long k = 0; k < kills; ++k) {
         tote::test::Background worker({TOTE_WORKER_PATH, "--plugin-dir", TOTE_PLUGIN_BUILD_DIR, "--url", url, "crash",
                                        "--seed", std::to_string(k + 1), "--seq", std::to_string(next_seq)});
-        // Let it get going, then kill it wherever it is.
+        // Wait until it has opened the store and announced its first operation (just starting can take longer
+        // than the kill delay on a loaded machine or in a sanitizer build), then kill it wherever it is.
+        const auto started_by = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+        while (worker.output().empty() && std::chrono::steady_clock::now() < started_by) worker.drain(5);
         auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20 + rng() % 100);
         while (std::chrono::steady_clock::now() < until) worker.drain(5);
         worker.kill(SIGKILL);

@@ -63,6 +63,10 @@ struct StoreDefinition {
     std::map<std::string, std::string> options;  // as text, in the form OpenOptions::options takes
 };
 
+// url with any password shown as "***" ("redis://:***@host:6379/0", "postgresql://u@h/db?password=***"), for
+// printing. Every URL in tote's own messages, and Store::url(), already is.
+TOTE_API std::string redact_url(std::string_view url);
+
 class TOTE_API Host {
 public:
     explicit Host(const HostOptions& options = {});

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,7 +71,11 @@ public:
     Store& operator=(const Store&) = default;
     ~Store();
 
-    const std::string& url() const;  // the resolved URL, e.g. "json:///srv/evals"
+    // The resolved URL, e.g. "json:///srv/evals", with any password shown as "***" (safe to print).
+    const std::string& url() const;
+    // The plugin options the store was opened with (from the config and OpenOptions), as text. With url(), what
+    // tells two stores apart (two tables, or two key prefixes, on one server have the same URL).
+    const std::map<std::string, std::string>& options() const;
     const PluginInfo& plugin() const;
     bool read_only() const;
     bool supports(uint64_t capability) const;  // a TOTE_CAP_* bit of the plugin

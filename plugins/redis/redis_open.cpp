@@ -1,0 +1,99 @@
+// redis_open.cpp — RedisStore::open(): the scheme (rediss:// is refused with the reason), the options, the URL, the
+// first connection, the Lua scripts, and finding or creating the store's marker key.
+#include "redis_store.hpp"
+
+#include <utility>
+
+namespace tote::redis_plugin {
+
+using plugin::Error;
+
+namespace {
+
+// Debian 12 ships hiredis 0.14.1, which has no TLS: hiredis_ssl arrived with hiredis 1.0. The scheme is declared
+// anyway, so that a rediss:// URL gets this explanation instead of "unknown storage backend".
+constexpr const char* kNoTls =
+    "rediss:// (Redis over TLS) is not supported: this plugin is built with hiredis 0.14.1 (Debian 12), which has "
+    "no TLS support (hiredis_ssl arrived in hiredis 1.0). Reach the server through a TLS tunnel instead (stunnel or "
+    "spiped listening on this machine and connecting to the server with TLS) and give tote redis://127.0.0.1:PORT "
+    "of the tunnel's local end";
+
+int64_t int_option(const plugin::OpenParams& params, const char* name, int64_t fallback, int64_t min, int64_t max) {
+    const int64_t value = params.get_int(name, fallback);
+    if (value < min || value > max)
+        throw Error(TOTE_INVALID_ARGUMENT, std::string("option '") + name + "' must be from " + std::to_string(min) +
+                                               " to " + std::to_string(max) + ", not " + std::to_string(value));
+    return value;
+}
+
+std::string prefix_option(const plugin::OpenParams& params) {
+    std::string prefix = params.get_string(kOptionPrefix, kDefaultPrefix);
+    // No ':' (it separates the prefix from the rest of a Redis key name, so two stores' key names can never
+    // overlap) and nothing that would need quoting in redis-cli.
+    bool valid = !prefix.empty() && prefix.size() <= kMaxPrefixLength;
+    for (char c : prefix)
+        valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                          c == '.' || c == '-');
+    if (!valid)
+        throw Error(TOTE_INVALID_ARGUMENT, std::string("option '") + kOptionPrefix + "' must be 1 to " +
+                                               std::to_string(kMaxPrefixLength) +
+                                               " characters from A-Z a-z 0-9 _ . - (it names the store on the server)");
+    return prefix;
+}
+
+}  // namespace
+
+std::unique_ptr<RedisStore> RedisStore::open(const plugin::OpenParams& params) {
+    const std::string scheme = params.url.substr(0, params.url.find("://"));
+    if (scheme == "rediss") throw Error(TOTE_UNSUPPORTED, kNoTls);
+
+    const std::string prefix = prefix_option(params);
+    const auto pool_size = static_cast<size_t>(int_option(params, kOptionPoolSize, kDefaultPoolSize, 1, kMaxPoolSize));
+    const auto retries = static_cast<int>(int_option(params, kOptionRetries, kDefaultRetries, 0, kMaxRetries));
+    ConnectSettings settings;
+    settings.connect_timeout_ms =
+        static_cast<int>(int_option(params, kOptionConnectTimeout, kDefaultConnectTimeoutMs, 1, kMaxTimeoutMs));
+    settings.timeout_ms = static_cast<int>(int_option(params, kOptionTimeout, kDefaultTimeoutMs, 1, kMaxTimeoutMs));
+    settings.url = parse_redis_location(params.location);
+    const std::string endpoint = settings.url.endpoint();
+
+    // Opening is not retried: a server that is down, or a wrong host or port, is reported at once.
+    std::unique_ptr<Connection> connection;
+    Scripts scripts;
+    int64_t state = 0;
+    try {
+        connection = Connection::connect(settings);
+        // The first commands of a connection without a password are where NOAUTH shows.
+        const std::string refused = "the server at " + endpoint + " refused to open the store";
+        scripts.load(*connection, refused);
+        const std::string marker = prefix + ":store", index = prefix + ":index", seq = prefix + ":seq";
+        Reply reply = scripts.run(*connection, Script::open_store, {marker, index, seq},
+                                  {kStoreMarker, params.create() ? "1" : "0"}, refused);
+        if (reply->type != REDIS_REPLY_INTEGER) throw Error(TOTE_INTERNAL, "unexpected reply when opening the store");
+        state = reply->integer;
+    } catch (const Transient& e) {
+        const std::string what = e.what();
+        // Connection::connect's messages already say "cannot connect to ..."; a failure after it did not.
+        const std::string message =
+            what.rfind("cannot connect", 0) == 0 ? what : "connection to " + endpoint + " lost while opening: " + what;
+        throw Error(e.timeout() ? TOTE_TIMEOUT : TOTE_UNAVAILABLE, message);
+    }
+    const std::string where = "'" + prefix + "' on " + endpoint + " (database " + std::to_string(settings.url.db) + ")";
+    switch (state) {
+    case 1:
+    case 2: break;
+    case 0: throw Error(TOTE_NOT_FOUND, "no tote store " + where + " (open it with create to make one)");
+    case -1:
+        throw Error(TOTE_CORRUPT, "the key " + prefix + ":store " + where +
+                                      " is not the marker of a tote store of this format (expected the string \"" +
+                                      std::string(kStoreMarker) + "\"); choose another prefix");
+    case -2:
+        throw Error(TOTE_CORRUPT, "keys " + prefix + ":index or " + prefix + ":seq exist " + where +
+                                      " but no store marker: they are not a tote store; choose another prefix");
+    default: throw Error(TOTE_INTERNAL, "unexpected reply when opening the store");
+    }
+    return std::make_unique<RedisStore>(std::move(settings), pool_size, retries, std::move(scripts), prefix,
+                                        params.read_only(), std::move(connection));
+}
+
+}  // namespace tote::redis_plugin
