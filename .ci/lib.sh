@@ -13,9 +13,9 @@ TOTE_PACKAGES=(
   libsqlite3-dev                         # the sqlite plugin links SQLite statically and privately
   catch2                                 # tests
   libcli11-dev                           # the command line
-  libpq-dev libhiredis-dev               # the postgres and redis plugins' client libraries
+  libpq-dev libhiredis-dev libssl-dev    # the postgres and redis plugins' client libraries (OpenSSL: rediss://)
   postgresql redis-server                # servers the tests start privately (tests/servers)
-  python3                                # tests/servers picks free ports with it
+  python3 openssl                        # tests/servers picks free ports with python3, makes TLS certificates with openssl
   dpkg-dev file                          # .ci/package: CPack's .deb runs dpkg-shlibdeps (dpkg-dev) and file
 )
 

@@ -132,6 +132,14 @@ Error connect_error(pg_conn* conn, const std::string& address) {
         // libpq checks parameter values before it tries any host: "invalid sslmode value: ...",
         // "invalid port number: ...". Nothing to retry: the URL is wrong.
         status = TOTE_INVALID_ARGUMENT;
+    } else if (message.find("certificate file") != std::string::npos) {
+        // "root certificate file "/x" does not exist": sslrootcert (or sslcert, sslkey) names no usable file.
+        status = TOTE_INVALID_ARGUMENT;
+    } else if (message.find("certificate") != std::string::npos) {
+        // "SSL error: certificate verify failed", "server certificate for "a" does not match host name "b"":
+        // the server answered but is not trusted (sslmode=verify-ca/verify-full). Repeating cannot change that,
+        // and it is the same status the redis plugin gives for an untrusted certificate.
+        status = TOTE_PERMISSION_DENIED;
     }
     return Error(status, "cannot connect to " + address + ": " + message);
 }

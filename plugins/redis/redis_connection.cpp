@@ -1,5 +1,5 @@
-// redis_connection.cpp — one blocking hiredis connection: connect + AUTH + SELECT, one command at a time, and the
-// mapping of Redis error replies to tote statuses.
+// redis_connection.cpp — one blocking hiredis connection: connect (+ TLS) + AUTH + SELECT, one command at a time,
+// and the mapping of Redis error replies to tote statuses.
 #include "redis_connection.hpp"
 
 #include <tote/plugin.hpp>
@@ -76,7 +76,10 @@ bool contains(std::string_view text, std::string_view part) { return text.find(p
 
 Connection::Connection(redisContext* context, int timeout_ms) : context_(context), timeout_ms_(timeout_ms) {}
 
-Connection::~Connection() { redisFree(context_); }
+Connection::~Connection() {
+    tls_.reset();  // before hiredis closes the socket under it
+    redisFree(context_);
+}
 
 std::unique_ptr<Connection> Connection::connect(const ConnectSettings& settings) {
     const std::string endpoint = settings.url.endpoint();
@@ -98,6 +101,27 @@ std::unique_ptr<Connection> Connection::connect(const ConnectSettings& settings)
     }
     redisEnableKeepAlive(context);  // a dead peer is noticed even on an idle connection; failure is harmless
     std::unique_ptr<Connection> connection(new Connection(context, settings.timeout_ms));
+    if (settings.tls) {
+        // The handshake is part of connecting: it gets connect_timeout_ms, commands timeout_ms.
+        redisSetTimeout(context, to_timeval(settings.connect_timeout_ms));
+        connection->tls_ = std::make_unique<TlsStream>(*settings.tls, context->fd);
+        const TlsStream::Failure failure = connection->tls_->handshake(settings.url.host);
+        if (failure == TlsStream::Failure::rejected) {
+            const std::string& why = connection->tls_->why();
+            // An untrusted certificate is a refusal to let us in; any other TLS failure is a server we cannot use.
+            throw Error(why.rfind("the server's certificate", 0) == 0 ? TOTE_PERMISSION_DENIED : TOTE_UNAVAILABLE,
+                        "TLS handshake with " + endpoint + " failed: " + why);
+        }
+        if (failure != TlsStream::Failure::none)
+            throw Transient("cannot connect to " + endpoint + ": TLS handshake: " + connection->tls_->why() +
+                                (failure == TlsStream::Failure::timeout
+                                     ? " (no answer within connect_timeout_ms = " +
+                                           std::to_string(settings.connect_timeout_ms) +
+                                           "; a plain Redis port never answers a TLS handshake: is it a TLS port?)"
+                                     : ""),
+                            false, failure == TlsStream::Failure::timeout);
+        redisSetTimeout(context, to_timeval(settings.timeout_ms));
+    }
     try {
         if (settings.url.has_password) {
             // The password goes only to the server, never into a message.
@@ -119,6 +143,12 @@ std::unique_ptr<Connection> Connection::connect(const ConnectSettings& settings)
                                 std::string(reply_text(*reply)));
             }
         }
+        if (settings.tls && !settings.url.has_password && settings.url.db == 0) {
+            // TLS 1.3 servers send session tickets after the handshake; one round trip reads them, so that an
+            // idle connection is readable only when the server has closed it (usable()).
+            Reply reply = connection->command({"PING"});
+            if (reply->type == REDIS_REPLY_ERROR) fail_reply(*reply, "the server at " + endpoint + " refused PING");
+        }
     } catch (const Transient& e) {
         // Nothing of the caller's has been sent yet, so whatever happened, nothing was applied.
         throw Transient("cannot connect to " + endpoint + ": " + e.what(), false, e.timeout());
@@ -136,6 +166,40 @@ void Connection::fail(int saved_errno, bool maybe_applied) {
     throw Transient(context_->errstr[0] != '\0' ? context_->errstr : "connection error", maybe_applied, false);
 }
 
+void Connection::fail_tls(TlsStream::Failure failure, bool maybe_applied) {
+    broken_ = true;
+    if (failure == TlsStream::Failure::timeout)
+        throw Transient("no reply within " + std::to_string(timeout_ms_) + " ms (timeout_ms)", maybe_applied, true);
+    throw Transient(tls_->why(), maybe_applied, false);
+}
+
+// hiredis formats the command and parses the reply; the bytes travel through the TLS session.
+Reply Connection::command_tls(int argc, const char** argv, const size_t* lengths) {
+    char* formatted = nullptr;
+    const int size = redisFormatCommandArgv(&formatted, argc, argv, lengths);
+    if (size < 0) throw std::bad_alloc();
+    const std::unique_ptr<char, void (*)(char*)> command(formatted, redisFreeCommand);
+    {
+        // As with plain connections: a failure while writing means the server never had the whole command.
+        SigpipeGuard guard;
+        const TlsStream::Failure failure = tls_->write_all(formatted, static_cast<size_t>(size));
+        if (failure != TlsStream::Failure::none) fail_tls(failure, false);
+    }
+    for (;;) {
+        void* reply = nullptr;
+        if (redisReaderGetReply(context_->reader, &reply) != REDIS_OK) {
+            broken_ = true;
+            throw Transient(std::string("unreadable reply: ") + context_->reader->errstr, true, false);
+        }
+        if (reply != nullptr) return Reply(static_cast<redisReply*>(reply));
+        char buffer[16 * 1024];
+        size_t got = 0;
+        const TlsStream::Failure failure = tls_->read_some(buffer, sizeof buffer, got);
+        if (failure != TlsStream::Failure::none) fail_tls(failure, true);
+        if (redisReaderFeed(context_->reader, buffer, got) != REDIS_OK) throw std::bad_alloc();
+    }
+}
+
 Reply Connection::command(const std::vector<std::string_view>& args) {
     if (broken_) throw Transient("the connection is broken", false, false);
     std::vector<const char*> argv;
@@ -146,6 +210,7 @@ Reply Connection::command(const std::vector<std::string_view>& args) {
         argv.push_back(arg.data());
         lengths.push_back(arg.size());
     }
+    if (tls_) return command_tls(static_cast<int>(argv.size()), argv.data(), lengths.data());
     // Formats the command into hiredis's output buffer; fails only for want of memory.
     if (redisAppendCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()) != REDIS_OK) {
         broken_ = true;  // the output buffer may hold part of a command: never send anything on it again

@@ -1,5 +1,6 @@
-// redis_connection.hpp — one connection to the Redis server (a blocking hiredis context): connecting with AUTH and
-// SELECT, sending one command and reading its reply, and telling apart the ways that can fail.
+// redis_connection.hpp — one connection to the Redis server (a blocking hiredis context, with a TLS session on
+// its socket for rediss://): connecting with AUTH and SELECT, sending one command and reading its reply, and
+// telling apart the ways that can fail.
 //
 // Three kinds of failure leave a command:
 //   - a reply of type error (the server refused: WRONGPASS, OOM, READONLY, ...): the connection is fine, and
@@ -11,6 +12,7 @@
 #ifndef TOTE_REDIS_CONNECTION_HPP
 #define TOTE_REDIS_CONNECTION_HPP
 
+#include "redis_tls.hpp"
 #include "redis_url.hpp"
 
 #include <hiredis/hiredis.h>
@@ -29,6 +31,7 @@ struct ConnectSettings {
     RedisUrl url;
     int connect_timeout_ms = 5000;
     int timeout_ms = 10000;
+    std::shared_ptr<TlsContext> tls;  // set for rediss://: every connection then runs TLS on its socket
 };
 
 // The connection broke (or timed out) around a command, or could not be made; what() says why, without naming
@@ -76,8 +79,11 @@ public:
 private:
     Connection(redisContext* context, int timeout_ms);
     [[noreturn]] void fail(int saved_errno, bool maybe_applied);
+    [[noreturn]] void fail_tls(TlsStream::Failure failure, bool maybe_applied);
+    Reply command_tls(int argc, const char** argv, const size_t* lengths);
 
     redisContext* context_;
+    std::unique_ptr<TlsStream> tls_;  // rediss://: the TLS session on context_'s socket
     int timeout_ms_;  // for messages
     bool broken_ = false;
 };

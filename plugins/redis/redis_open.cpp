@@ -1,4 +1,4 @@
-// redis_open.cpp — RedisStore::open(): the scheme (rediss:// is refused with the reason), the options, the URL, the
+// redis_open.cpp — RedisStore::open(): the scheme (rediss:// adds TLS), the options, the URL, the
 // first connection, the Lua scripts, and finding or creating the store's marker key.
 #include "redis_store.hpp"
 
@@ -9,14 +9,6 @@ namespace tote::redis_plugin {
 using plugin::Error;
 
 namespace {
-
-// Debian 12 ships hiredis 0.14.1, which has no TLS: hiredis_ssl arrived with hiredis 1.0. The scheme is declared
-// anyway, so that a rediss:// URL gets this explanation instead of "unknown storage backend".
-constexpr const char* kNoTls =
-    "rediss:// (Redis over TLS) is not supported: this plugin is built with hiredis 0.14.1 (Debian 12), which has "
-    "no TLS support (hiredis_ssl arrived in hiredis 1.0). Reach the server through a TLS tunnel instead (stunnel or "
-    "spiped listening on this machine and connecting to the server with TLS) and give tote redis://127.0.0.1:PORT "
-    "of the tunnel's local end";
 
 int64_t int_option(const plugin::OpenParams& params, const char* name, int64_t fallback, int64_t min, int64_t max) {
     const int64_t value = params.get_int(name, fallback);
@@ -41,11 +33,27 @@ std::string prefix_option(const plugin::OpenParams& params) {
     return prefix;
 }
 
+// rediss://: the TLS settings every connection of the store shares. The tls_* options on a redis:// URL are a
+// mistake (the connection would not be encrypted), so they are refused rather than ignored.
+std::shared_ptr<TlsContext> tls_option(const plugin::OpenParams& params, bool tls) {
+    TlsOptions options;
+    options.ca_file = params.get_string(kOptionTlsCaFile, "");
+    options.cert_file = params.get_string(kOptionTlsCertFile, "");
+    options.key_file = params.get_string(kOptionTlsKeyFile, "");
+    if (!tls) {
+        for (const char* name : {kOptionTlsCaFile, kOptionTlsCertFile, kOptionTlsKeyFile})
+            if (!params.get_string(name, "").empty())
+                throw Error(TOTE_INVALID_ARGUMENT, std::string("option '") + name +
+                                                       "' is for TLS connections: use a rediss:// URL");
+        return nullptr;
+    }
+    return TlsContext::create(options);
+}
+
 }  // namespace
 
 std::unique_ptr<RedisStore> RedisStore::open(const plugin::OpenParams& params) {
     const std::string scheme = params.url.substr(0, params.url.find("://"));
-    if (scheme == "rediss") throw Error(TOTE_UNSUPPORTED, kNoTls);
 
     const std::string prefix = prefix_option(params);
     const auto pool_size = static_cast<size_t>(int_option(params, kOptionPoolSize, kDefaultPoolSize, 1, kMaxPoolSize));
@@ -55,6 +63,7 @@ std::unique_ptr<RedisStore> RedisStore::open(const plugin::OpenParams& params) {
         static_cast<int>(int_option(params, kOptionConnectTimeout, kDefaultConnectTimeoutMs, 1, kMaxTimeoutMs));
     settings.timeout_ms = static_cast<int>(int_option(params, kOptionTimeout, kDefaultTimeoutMs, 1, kMaxTimeoutMs));
     settings.url = parse_redis_location(params.location);
+    settings.tls = tls_option(params, scheme == "rediss");
     const std::string endpoint = settings.url.endpoint();
 
     // Opening is not retried: a server that is down, or a wrong host or port, is reported at once.

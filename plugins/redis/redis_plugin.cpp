@@ -12,7 +12,7 @@ namespace {
 
 using namespace tote::redis_plugin;
 
-// rediss is declared only so that such URLs get a specific refusal (see redis_open.cpp), not "unknown backend".
+// rediss: the same over TLS (redis_tls.hpp).
 constexpr const char* kSchemes[] = {"redis", "rediss", nullptr};
 
 // The option table shows defaults as text; these keep the text equal to the numbers open() uses.
@@ -37,6 +37,13 @@ const tote_option_spec kOptions[] = {
      "milliseconds to wait for any reply (or for a free connection) before failing with timeout"},
     {kOptionRetries, TOTE_TYPE_INT, 0, kDefaultRetriesText,
      "reconnect attempts (100 ms, then doubling) for operations safe to repeat after a lost connection (0-20)"},
+    {kOptionTlsCaFile, TOTE_TYPE_STRING, 0, "",
+     "rediss:// only: PEM file of the CA certificates that may sign the server's certificate (default: the "
+     "system's); the certificate must also name the URL's host"},
+    {kOptionTlsCertFile, TOTE_TYPE_STRING, 0, "",
+     "rediss:// only: PEM client certificate, for servers that require one (tls-auth-clients)"},
+    {kOptionTlsKeyFile, TOTE_TYPE_STRING, 0, "",
+     "rediss:// only: PEM private key of tls_cert_file (default: read from tls_cert_file)"},
     {nullptr, 0, 0, nullptr, nullptr},
 };
 

@@ -40,6 +40,10 @@ inline constexpr const char* kDefaultRetriesText = "3";
 inline constexpr int64_t kMaxRetries = 20;
 inline constexpr int64_t kMaxTimeoutMs = 3600 * 1000;  // an hour: anything longer is a typo, not a deadline
 inline constexpr size_t kMaxPrefixLength = 200;
+// rediss:// only (redis_tls.hpp); empty by default.
+inline constexpr const char* kOptionTlsCaFile = "tls_ca_file";
+inline constexpr const char* kOptionTlsCertFile = "tls_cert_file";
+inline constexpr const char* kOptionTlsKeyFile = "tls_key_file";
 
 class RedisStore {
 public:

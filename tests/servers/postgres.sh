@@ -4,6 +4,8 @@
 #
 #   postgres.sh start DIR     initdb in DIR, start on a free port; writes DIR/url (the tote URL of a database
 #                             "tote" owned by role "tote", password "tote-secret") and DIR/port
+#   postgres.sh start-tls DIR the same with TLS on (ssl=on), also listening on 127.0.0.2; certs.sh's files in DIR
+#                             (DIR/ca.pem signed the server's certificate, which names 127.0.0.1 and localhost)
 #   postgres.sh stop DIR      stop it (immediate; also fine if it is not running)
 #   postgres.sh restart DIR   stop and start again on the same port and data
 #
@@ -19,16 +21,23 @@ as_owner() {
 }
 
 start_server() {
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-    -o "-p $(cat "$dir/port") -k $dir/socket -h 127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null
+  settings="-p $(cat "$dir/port") -k $dir/socket -h 127.0.0.1 -c fsync=off -c full_page_writes=off"
+  if [ -f "$dir/tls" ]; then
+    settings="$settings -h 127.0.0.1,127.0.0.2 -c ssl=on -c ssl_cert_file=$dir/server.pem -c ssl_key_file=$dir/server.key"
+  fi
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "$settings" start >/dev/null
 }
 
 case "$cmd" in
-start)
+start|start-tls)
   "$0" stop "$dir"
   rm -rf "$dir"
   mkdir -p "$dir/socket"
   echo postgres-secret > "$dir/superuser-password"
+  if [ "$cmd" = start-tls ]; then
+    "$(dirname "$0")/certs.sh" "$dir"
+    touch "$dir/tls"
+  fi
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$dir"; fi
   as_owner "$bin/initdb" -D "$dir/data" -A scram-sha-256 -U postgres --pwfile="$dir/superuser-password" >/dev/null
   # A free port: let the kernel pick one, then use it (a small race, fine for tests).
@@ -51,7 +60,7 @@ restart)
   start_server
   ;;
 *)
-  echo "usage: postgres.sh start|stop|restart DIR" >&2
+  echo "usage: postgres.sh start|start-tls|stop|restart DIR" >&2
   exit 2
   ;;
 esac

@@ -25,8 +25,8 @@ std::string trim(std::string text) {
 
 }  // namespace
 
-PgServer::PgServer() : data_(dir_ / "pg") {
-    script("start");
+PgServer::PgServer(bool tls) : data_(dir_ / "pg") {
+    script(tls ? "start-tls" : "start");
     port_ = std::stoi(read_file(data_ + "/port"));
 }
 

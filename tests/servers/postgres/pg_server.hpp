@@ -20,10 +20,12 @@ struct pg_conn;
 namespace tote::test {
 
 // A private server on 127.0.0.1, on a port of its own, in a temporary directory. Database "tote" owned by role
-// "tote" (password "tote-secret"); superuser "postgres" (password "postgres-secret").
+// "tote" (password "tote-secret"); superuser "postgres" (password "postgres-secret"). With tls, the server also
+// serves TLS (postgres.sh start-tls): files() holds ca.pem (which signed its certificate for 127.0.0.1 and
+// localhost) and other-ca.pem (an unrelated CA), and it listens on 127.0.0.2 too.
 class PgServer {
 public:
-    PgServer();
+    explicit PgServer(bool tls = false);
     ~PgServer();  // stops the server (immediate), then the directory goes
     PgServer(const PgServer&) = delete;
     PgServer& operator=(const PgServer&) = delete;
@@ -32,6 +34,7 @@ public:
     std::string url(const std::string& password = "tote-secret", const std::string& database = "tote") const;
     int port() const { return port_; }
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+    const std::string& files() const { return data_; }  // the server's directory (postgres.sh's DIR)
 
     void stop();     // immediate shutdown: every session is cut off
     void restart();  // immediate shutdown, then start again on the same port and data

@@ -63,17 +63,6 @@ TEST_CASE("a wrong or missing password is permission denied") {
     CHECK(!as_reader.exists("k"));
 }
 
-TEST_CASE("rediss:// is unsupported, and the message says why and what to do") {
-    RedisServer server;
-    auto result = outcome([&] { open_redis("rediss://:tote-secret@" + server.address() + "/0"); });
-    CHECK(result.first == tote::Status::unsupported);
-    INFO(result.second);
-    CHECK(has(result.second, "hiredis 0.14.1"));
-    CHECK(has(result.second, "TLS"));
-    CHECK(has(result.second, "stunnel"));
-    CHECK(has(result.second, "redis://"));
-}
-
 TEST_CASE("a store is a prefix: missing unless created, and bad URLs and options are refused by name") {
     RedisServer server;
     CHECK(outcome([&] { open_redis(server.url(), {{"prefix", "nope"}}, false); }).first == tote::Status::not_found);

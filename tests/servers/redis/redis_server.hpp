@@ -31,8 +31,9 @@ inline std::string trimmed(std::string text) {
 
 class RedisServer {
 public:
-    RedisServer() : dir_(temp_ / "redis") {
-        RunResult started = run({TOTE_REDIS_SH, "start", dir_});
+    // tls: TLS only (redis.sh start-tls): url() is rediss://, and tls_options() name the CA that signed it.
+    explicit RedisServer(bool tls = false) : dir_(temp_ / "redis"), tls_(tls) {
+        RunResult started = run({TOTE_REDIS_SH, tls ? "start-tls" : "start", dir_});
         if (started.exit_code != 0) {
             run({TOTE_REDIS_SH, "stop", dir_});
             throw std::runtime_error("redis.sh start failed: " + started.err);
@@ -47,7 +48,9 @@ public:
     RedisServer(const RedisServer&) = delete;
     RedisServer& operator=(const RedisServer&) = delete;
 
-    const std::string& url() const { return url_; }  // redis://:tote-secret@127.0.0.1:PORT/0
+    const std::string& url() const { return url_; }  // redis://:tote-secret@127.0.0.1:PORT/0 (rediss:// with TLS)
+    // The store options that make a rediss:// connection trust this server's certificate.
+    std::map<std::string, std::string> tls_options() const { return {{"tls_ca_file", dir_ + "/ca.pem"}}; }
     int port() const { return port_; }
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
     const std::string& dir() const { return dir_; }
@@ -84,10 +87,7 @@ public:
 
     // redis-cli against this server, authenticated; returns its output (replies one per line).
     std::string cli(const std::vector<std::string>& args) const {
-        std::vector<std::string> argv = {"/bin/sh", "-c", "exec redis-cli \"$@\"", "redis-cli",
-                                         "-p", std::to_string(port_), "-a", "tote-secret", "--no-auth-warning"};
-        argv.insert(argv.end(), args.begin(), args.end());
-        RunResult r = run(argv);
+        RunResult r = run(cli_argv(args));
         if (r.exit_code != 0) throw std::runtime_error("redis-cli failed: " + r.err);
         return trimmed(r.out);
     }
@@ -95,6 +95,7 @@ public:
     std::vector<std::string> cli_argv(const std::vector<std::string>& args) const {
         std::vector<std::string> argv = {"/bin/sh", "-c", "exec redis-cli \"$@\"", "redis-cli",
                                          "-p", std::to_string(port_), "-a", "tote-secret", "--no-auth-warning"};
+        if (tls_) argv.insert(argv.end(), {"--tls", "--cacert", dir_ + "/ca.pem"});
         argv.insert(argv.end(), args.begin(), args.end());
         return argv;
     }
@@ -102,6 +103,7 @@ public:
 private:
     TempDir temp_;  // first: removed only after the server has stopped
     std::string dir_;
+    bool tls_ = false;
     std::string url_;
     int port_ = 0;
     bool paused_ = false;
