@@ -82,12 +82,20 @@ void add_lock_cases(std::vector<Case>& cases) {
     }});
 
     cases.push_back({"renewing a lease keeps a lock from going stale", need | TOTE_CAP_COMPARE_VERSION, [](Fixture& f) {
+        // No step depends on how fast the machine is (a loaded sanitizer build once outslept an 80 ms lease):
+        // every wait is one the lease must outlast, or one it cannot.
         Store& s = f.store();
-        Lock held = s.lock("renewed", with_lease(std::chrono::milliseconds(80), "renewer"));
-        for (int i = 0; i < 4; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(40));
-            held.renew(std::chrono::milliseconds(80));
-        }
+        Lock held = s.lock("renewed", with_lease(std::chrono::milliseconds(60000), "renewer"));
+        const int64_t first = s.lock_info("renewed")->expires_ns;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        held.renew(std::chrono::milliseconds(120000));
+        T_CHECK(s.lock_info("renewed")->expires_ns >= first + int64_t{60000} * 1000000);  // moved on by the renewal
+        // A lease that ran out makes the lock stale; renewing it (nobody has taken it over) makes it fresh again.
+        held.renew(std::chrono::milliseconds(1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        T_CHECK(s.lock_info("renewed")->stale);
+        held.renew(std::chrono::milliseconds(60000));
+        T_CHECK(!s.lock_info("renewed")->stale);
         T_CHECK(s.is_locked("renewed"));
         T_CHECK_STATUS(s.lock("renewed"), Status::busy);
     }});
