@@ -42,8 +42,17 @@ start_server() {
 stop_server() {
   if [ -f "$dir/redis.pid" ]; then
     pid="$(cat "$dir/redis.pid")"  # read once: redis removes the file as it exits
-    kill "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    # SIGTERM, repeated every second: a Redis replica busy with the AOF rewrite that follows a full sync has been
+    # seen to miss one and live on. After 5 s, SIGKILL: a test server must never outlive its test.
+    for i in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      [ $((i % 20)) -ne 1 ] || kill "$pid" 2>/dev/null || true
+      sleep 0.05
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -9 "$pid" 2>/dev/null || true
+      for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    fi
     rm -f "$dir/redis.pid"
   fi
 }
