@@ -195,8 +195,14 @@ std::vector<Result> servers(const Env& env) {
                                  });
             },
             [&] {
-                return run_trial([&] { raw = raw_client(last_raw); },
-                                 [&] { return static_cast<double>(raw->count_keys(1000)); });
+                // The raw client lists the store tote wrote: two stores written differently (a Lua script vs
+                // MULTI) sit differently in the server's memory, and listing them measured that, not the client.
+                return run_trial([&] { raw = raw_client(last_tote); },
+                                 [&] {
+                                     const long n = raw->count_keys(1000);
+                                     if (n != z.batch_keys) throw std::runtime_error("raw listed the wrong number of keys");
+                                     return static_cast<double>(n);
+                                 });
             }));
     }
     return out;
