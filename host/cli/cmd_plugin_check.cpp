@@ -1,4 +1,4 @@
-// cmd_plugin_check.cpp — `tote plugin check PLUGIN`: the conformance suite (tests/conformance) against a plugin,
+// cmd_plugin_check.cpp — `tote plugin check PLUGIN`: the conformance suite (host/conformance) against a plugin,
 // each case on a fresh store, the plugin's code confined to child processes.
 //
 // The parent never loads the plugin under test. It starts a worker (`tote plugin check-worker`, hidden) that
