@@ -4,6 +4,8 @@
 // is ever resolved twice and nothing a key names can lie outside the store.
 #include "json_store.hpp"
 
+#include <first_party.hpp>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -23,6 +25,7 @@
 namespace tote::json_plugin {
 
 using plugin::Error;
+using first_party::now_ns;
 
 namespace {
 
@@ -51,11 +54,6 @@ std::string random_suffix() {
         x >>= 4;
     }
     return out;
-}
-
-int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 // Removes a temporary file in dir_fd unless it was published. Declare after the Parent that owns dir_fd.

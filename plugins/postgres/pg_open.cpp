@@ -3,6 +3,8 @@
 // TOTE_OPEN_CREATE. A read-only open runs no DDL and no write.
 #include "pg_store.hpp"
 
+#include <first_party.hpp>
+
 #include <libpq-fe.h>
 
 #include <cstring>
@@ -10,6 +12,7 @@
 namespace tote::postgres_plugin {
 
 using plugin::Error;
+using first_party::ranged_int_option;
 
 namespace {
 
@@ -39,25 +42,13 @@ std::string identifier_option(const plugin::OpenParams& params, const char* name
     if (option == nullptr) return fallback;
     // The host checks option types before open(); this keeps a different host from slipping a NULL in.
     if (option->type != TOTE_TYPE_STRING || option->string_value == nullptr)
-        throw Error(TOTE_INVALID_ARGUMENT, std::string("option ") + name + " must be a string");
+        throw Error(TOTE_INVALID_ARGUMENT, std::string("option '") + name + "' must be a string");
     std::string value(option->string_value, option->string_len);
     if (!is_identifier(value))
-        throw Error(TOTE_INVALID_ARGUMENT, std::string("option ") + name + ": '" + value +
+        throw Error(TOTE_INVALID_ARGUMENT, std::string("option '") + name + "': '" + value +
                                                "' is not allowed: a name of 1 to 63 bytes from a-z, 0-9 and _, "
                                                "not starting with a digit");
     return value;
-}
-
-int64_t int_option(const plugin::OpenParams& params, const char* name, int64_t fallback, int64_t low, int64_t high,
-                   const char* unit) {
-    const tote_option_value* option = params.find(name);
-    if (option == nullptr) return fallback;
-    if (option->type != TOTE_TYPE_INT || option->int_value < low || option->int_value > high)
-        throw Error(TOTE_INVALID_ARGUMENT,
-                    std::string("option ") + name + " must be an integer from " + std::to_string(low) + " to " +
-                        std::to_string(high) + unit +
-                        (option->type == TOTE_TYPE_INT ? ", not " + std::to_string(option->int_value) : ""));
-    return option->int_value;
 }
 
 Settings parse_settings(const plugin::OpenParams& params) {
@@ -65,11 +56,11 @@ Settings parse_settings(const plugin::OpenParams& params) {
     Settings s;
     s.table = identifier_option(params, kOptionTable, kDefaultTable);
     s.schema = identifier_option(params, kOptionSchema, kDefaultSchema);
-    s.pool_size = int_option(params, kOptionPoolSize, kDefaultPoolSize, 1, kMaxPoolSize, "");
-    s.connect_timeout_ms = int_option(params, kOptionConnectTimeout, kDefaultConnectTimeoutMs, 1, kDay, " (milliseconds)");
+    s.pool_size = ranged_int_option(params, kOptionPoolSize, kDefaultPoolSize, 1, kMaxPoolSize, "");
+    s.connect_timeout_ms = ranged_int_option(params, kOptionConnectTimeout, kDefaultConnectTimeoutMs, 1, kDay, " (milliseconds)");
     // 0 would mean "no limit" to PostgreSQL: not offered, a call must never hang.
-    s.timeout_ms = int_option(params, kOptionTimeout, kDefaultTimeoutMs, 1, kDay, " (milliseconds)");
-    s.retries = int_option(params, kOptionRetries, kDefaultRetries, 0, kMaxRetries, "");
+    s.timeout_ms = ranged_int_option(params, kOptionTimeout, kDefaultTimeoutMs, 1, kDay, " (milliseconds)");
+    s.retries = ranged_int_option(params, kOptionRetries, kDefaultRetries, 0, kMaxRetries, "");
     return s;
 }
 

@@ -2,6 +2,8 @@
 // point; tote/plugin.hpp generates the C function table from PgStore.
 #include "pg_store.hpp"
 
+#include <first_party.hpp>
+
 #include <tote/plugin.hpp>
 
 #ifndef TOTE_VERSION
@@ -17,19 +19,14 @@ using namespace tote::postgres_plugin;
 constexpr const char* kSchemes[] = {"postgres", "postgresql", nullptr};
 
 // The option table shows defaults as text; these keep the text equal to the numbers open() actually uses.
-constexpr bool text_equals(const char* text, int64_t value) {
-    int64_t parsed = 0;
-    for (; *text != '\0'; ++text) parsed = parsed * 10 + (*text - '0');
-    return parsed == value;
-}
 constexpr const char* kDefaultPoolSizeText = "4";
 constexpr const char* kDefaultConnectTimeoutText = "5000";
 constexpr const char* kDefaultTimeoutText = "30000";
 constexpr const char* kDefaultRetriesText = "3";
-static_assert(text_equals(kDefaultPoolSizeText, kDefaultPoolSize), "keep the two defaults in step");
-static_assert(text_equals(kDefaultConnectTimeoutText, kDefaultConnectTimeoutMs), "keep the two defaults in step");
-static_assert(text_equals(kDefaultTimeoutText, kDefaultTimeoutMs), "keep the two defaults in step");
-static_assert(text_equals(kDefaultRetriesText, kDefaultRetries), "keep the two defaults in step");
+static_assert(tote::first_party::text_equals(kDefaultPoolSizeText, kDefaultPoolSize), "keep the two defaults in step");
+static_assert(tote::first_party::text_equals(kDefaultConnectTimeoutText, kDefaultConnectTimeoutMs), "keep the two defaults in step");
+static_assert(tote::first_party::text_equals(kDefaultTimeoutText, kDefaultTimeoutMs), "keep the two defaults in step");
+static_assert(tote::first_party::text_equals(kDefaultRetriesText, kDefaultRetries), "keep the two defaults in step");
 
 const tote_option_spec kOptions[] = {
     {kOptionTable, TOTE_TYPE_STRING, 0, kDefaultTable,

@@ -6,6 +6,8 @@
 // range [a, b) on the primary key is an index range scan.
 #include "pg_store.hpp"
 
+#include <first_party.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +16,7 @@
 namespace tote::postgres_plugin {
 
 using plugin::Error;
+using namespace first_party;
 
 namespace {
 
@@ -22,25 +25,6 @@ constexpr int64_t kPageKeys = 1000;
 // A one-level listing starts with small pages and grows them while it meets plain keys: after each sub-prefix it
 // seeks past the whole subtree, and a large page would mostly fetch keys of that subtree only to skip them.
 constexpr int64_t kSmallPageKeys = 32;
-
-int64_t now_ns() {
-    using namespace std::chrono;
-    return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-// Versions are uint64 in tote and BIGINT (signed) in PostgreSQL; both conversions keep the bits.
-int64_t to_sql(uint64_t value) { return static_cast<int64_t>(value); }
-uint64_t from_sql(int64_t value) { return static_cast<uint64_t>(value); }
-
-std::string hex(uint64_t value) {
-    char buffer[24];
-    std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-    return buffer;
-}
-
-// The keys under name + "/" are exactly those in [name + "/", name + "0"): '0' is the byte right after '/'.
-std::string subtree_begin(std::string_view name) { return std::string(name) + '/'; }
-std::string subtree_end(std::string_view name) { return std::string(name) + '0'; }
 
 // The longest prefix of text that PostgreSQL accepts as TEXT: valid UTF-8 (RFC 3629: no overlong forms, no
 // surrogates, nothing above U+10FFFF) and no NUL. start_after may be any bytes; this prefix of it sorts no later

@@ -2,21 +2,16 @@
 // first connection, the Lua scripts, and finding or creating the store's marker key.
 #include "redis_store.hpp"
 
+#include <first_party.hpp>
+
 #include <utility>
 
 namespace tote::redis_plugin {
 
 using plugin::Error;
+using first_party::ranged_int_option;
 
 namespace {
-
-int64_t int_option(const plugin::OpenParams& params, const char* name, int64_t fallback, int64_t min, int64_t max) {
-    const int64_t value = params.get_int(name, fallback);
-    if (value < min || value > max)
-        throw Error(TOTE_INVALID_ARGUMENT, std::string("option '") + name + "' must be from " + std::to_string(min) +
-                                               " to " + std::to_string(max) + ", not " + std::to_string(value));
-    return value;
-}
 
 std::string prefix_option(const plugin::OpenParams& params) {
     std::string prefix = params.get_string(kOptionPrefix, kDefaultPrefix);
@@ -56,12 +51,12 @@ std::unique_ptr<RedisStore> RedisStore::open(const plugin::OpenParams& params) {
     const std::string scheme = params.url.substr(0, params.url.find("://"));
 
     const std::string prefix = prefix_option(params);
-    const auto pool_size = static_cast<size_t>(int_option(params, kOptionPoolSize, kDefaultPoolSize, 1, kMaxPoolSize));
-    const auto retries = static_cast<int>(int_option(params, kOptionRetries, kDefaultRetries, 0, kMaxRetries));
+    const auto pool_size = static_cast<size_t>(ranged_int_option(params, kOptionPoolSize, kDefaultPoolSize, 1, kMaxPoolSize));
+    const auto retries = static_cast<int>(ranged_int_option(params, kOptionRetries, kDefaultRetries, 0, kMaxRetries));
     ConnectSettings settings;
     settings.connect_timeout_ms =
-        static_cast<int>(int_option(params, kOptionConnectTimeout, kDefaultConnectTimeoutMs, 1, kMaxTimeoutMs));
-    settings.timeout_ms = static_cast<int>(int_option(params, kOptionTimeout, kDefaultTimeoutMs, 1, kMaxTimeoutMs));
+        static_cast<int>(ranged_int_option(params, kOptionConnectTimeout, kDefaultConnectTimeoutMs, 1, kMaxTimeoutMs));
+    settings.timeout_ms = static_cast<int>(ranged_int_option(params, kOptionTimeout, kDefaultTimeoutMs, 1, kMaxTimeoutMs));
     settings.url = parse_redis_location(params.location);
     settings.tls = tls_option(params, scheme == "rediss");
     const std::string endpoint = settings.url.endpoint();

@@ -2,6 +2,8 @@
 // offers) and the exported entry point; tote/plugin.hpp generates the C function table from RedisStore.
 #include "redis_store.hpp"
 
+#include <first_party.hpp>
+
 #include <tote/plugin.hpp>
 
 #ifndef TOTE_VERSION
@@ -16,15 +18,10 @@ using namespace tote::redis_plugin;
 constexpr const char* kSchemes[] = {"redis", "rediss", nullptr};
 
 // The option table shows defaults as text; these keep the text equal to the numbers open() uses.
-constexpr bool text_equals(const char* text, int64_t value) {
-    int64_t parsed = 0;
-    for (; *text != '\0'; ++text) parsed = parsed * 10 + (*text - '0');
-    return parsed == value;
-}
-static_assert(text_equals(kDefaultPoolSizeText, kDefaultPoolSize), "keep the two defaults in step");
-static_assert(text_equals(kDefaultConnectTimeoutText, kDefaultConnectTimeoutMs), "keep the two defaults in step");
-static_assert(text_equals(kDefaultTimeoutText, kDefaultTimeoutMs), "keep the two defaults in step");
-static_assert(text_equals(kDefaultRetriesText, kDefaultRetries), "keep the two defaults in step");
+static_assert(tote::first_party::text_equals(kDefaultPoolSizeText, kDefaultPoolSize), "keep the two defaults in step");
+static_assert(tote::first_party::text_equals(kDefaultConnectTimeoutText, kDefaultConnectTimeoutMs), "keep the two defaults in step");
+static_assert(tote::first_party::text_equals(kDefaultTimeoutText, kDefaultTimeoutMs), "keep the two defaults in step");
+static_assert(tote::first_party::text_equals(kDefaultRetriesText, kDefaultRetries), "keep the two defaults in step");
 
 const tote_option_spec kOptions[] = {
     {kOptionPrefix, TOTE_TYPE_STRING, 0, kDefaultPrefix,

@@ -3,6 +3,8 @@
 // retried or reported as the operation's kind allows.
 #include "redis_store.hpp"
 
+#include <first_party.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -10,6 +12,7 @@
 namespace tote::redis_plugin {
 
 using plugin::Error;
+using first_party::hex;
 
 namespace {
 
@@ -52,12 +55,6 @@ int64_t parse_mtime(const redisReply& reply, const char* what) {
     char* end = nullptr;
     const long long value = std::strtoll(digits.c_str(), &end, 10);
     return digits.empty() || *end != '\0' ? 0 : value;
-}
-
-std::string hex(uint64_t value) {
-    char buffer[24];
-    std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-    return buffer;
 }
 
 bool starts_with(std::string_view text_, std::string_view start) { return text_.substr(0, start.size()) == start; }

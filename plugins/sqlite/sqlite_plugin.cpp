@@ -2,6 +2,8 @@
 // entry point; tote/plugin.hpp generates the C function table from SqliteStore.
 #include "sqlite_store.hpp"
 
+#include <first_party.hpp>
+
 #include <tote/plugin.hpp>
 
 #ifndef TOTE_VERSION
@@ -16,12 +18,7 @@ constexpr const char* kSchemes[] = {"sqlite", nullptr};
 
 // The option table shows the default as text; this keeps it equal to the number open() actually uses.
 constexpr const char* kDefaultBusyTimeoutText = "5000";
-constexpr bool text_equals(const char* text, int64_t value) {
-    int64_t parsed = 0;
-    for (; *text != '\0'; ++text) parsed = parsed * 10 + (*text - '0');
-    return parsed == value;
-}
-static_assert(text_equals(kDefaultBusyTimeoutText, kDefaultBusyTimeoutMs), "keep the two defaults in step");
+static_assert(tote::first_party::text_equals(kDefaultBusyTimeoutText, kDefaultBusyTimeoutMs), "keep the two defaults in step");
 
 const tote_option_spec kOptions[] = {
     {kOptionSynchronous, TOTE_TYPE_STRING, 0, kDefaultSynchronous,

@@ -3,6 +3,8 @@
 // Keys use the default BINARY collation, so SQLite orders them by their bytes, which is the order tote requires.
 #include "sqlite_store.hpp"
 
+#include <first_party.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -13,29 +15,11 @@
 namespace tote::sqlite_plugin {
 
 using plugin::Error;
+using namespace first_party;
 
 namespace {
 
 // ---- Small helpers ------------------------------------------------------------------------------------------------
-
-// Versions are uint64 in tote and int64 in SQLite; both conversions keep the bits (modulo 2^64).
-int64_t to_sql(uint64_t value) { return static_cast<int64_t>(value); }
-uint64_t from_sql(int64_t value) { return static_cast<uint64_t>(value); }
-
-int64_t now_ns() {
-    using namespace std::chrono;
-    return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-// The keys under name + "/" are exactly those in [name + "/", name + "0"): '0' is the byte right after '/'.
-std::string subtree_begin(std::string_view name) { return std::string(name) + '/'; }
-std::string subtree_end(std::string_view name) { return std::string(name) + '0'; }
-
-std::string hex(uint64_t value) {
-    char buffer[24];
-    std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-    return buffer;
-}
 
 void bind_row(Statement& statement, std::string_view key, std::string_view value, uint64_t version, int64_t mtime_ns) {
     statement.bind_text(1, key);

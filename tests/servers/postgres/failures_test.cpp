@@ -167,7 +167,7 @@ TEST_CASE("option values are checked at open, each refusal naming its option") {
         INFO(name << " = " << value);
         const tote::Error e = error_of([&] { open_pg(url, {{name, value}}); });
         CHECK(e.status() == Status::invalid_argument);
-        CHECK(contains(e.what(), "option " + name));
+        CHECK(contains(e.what(), "option '" + name + "'"));
     }
     CHECK_NOTHROW(open_pg(url, {{"table", std::string(63, 'x')}}));
 }
