@@ -20,9 +20,10 @@ configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/toteConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/package/toteConfig.cmake"
   INSTALL_DESTINATION "${TOTE_INSTALL_CMAKEDIR}")
 
-# tote is 0.x: its C++ API (tote::host) may change between minor versions, so find_package(tote 0.1) accepts
-# 0.1.z only, not 0.2. (SameMajorVersion would accept any 0.y.) The plugin ABI has its own version, checked by
-# the host at load time, and is not what this file guards. At 1.0 this becomes SameMajorVersion.
+# tote is 0.x: its C++ API (tote::host) may change between minor versions, so find_package(tote 0.2) accepts
+# 0.2.z only, not 0.3. (SameMajorVersion would accept any 0.y.) The plugin ABI has its own version, checked by
+# the host at load time, and is not what this file guards: plugin projects ask for the sdk component with no
+# version. At 1.0 this becomes SameMajorVersion.
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/package/toteConfigVersion.cmake"
   VERSION "${PROJECT_VERSION}"
   COMPATIBILITY SameMinorVersion)

@@ -9,15 +9,25 @@ const char* const kStoreHelp =
     "the store: a URL (json://DIR, sqlite://FILE.db, ...), a store name from the config, or 'default'";
 
 int exit_code_for(Status status) {
-    switch (status) {
+    switch (status) {  // no default: a status added to TOTE_STATUS_LIST without an exit code does not compile
+        case Status::ok: return exit_ok;
         case Status::invalid_argument: return exit_usage;
         case Status::not_found: return exit_not_found;
         case Status::already_exists:
         case Status::precondition_failed:
         case Status::conflict:
         case Status::busy: return exit_conflict;
-        default: return exit_failure;
+        case Status::unknown_outcome: return exit_unknown_outcome;
+        case Status::permission_denied:
+        case Status::no_space:
+        case Status::io:
+        case Status::corrupt:
+        case Status::unsupported:
+        case Status::unavailable:
+        case Status::timeout:
+        case Status::internal: return exit_failure;
     }
+    return exit_failure;
 }
 
 const Host& Context::host() {

@@ -15,16 +15,17 @@
 
 namespace tote::cli {
 
-// Documented in docs/cli.md; keep the two in step.
+// Documented in docs/cli.md (tests/cli/cli_docs_test.cpp checks the table against exit_code_for()).
 enum Exit : int {
     exit_ok = 0,
     exit_failure = 1,
-    exit_usage = 2,      // bad usage or configuration, unknown scheme or store, invalid key
-    exit_not_found = 3,  // the key or store does not exist
-    exit_conflict = 4,   // already exists, version mismatch, key/prefix conflict, locked
+    exit_usage = 2,            // bad usage or configuration, unknown scheme or store, invalid key
+    exit_not_found = 3,        // the key or store does not exist
+    exit_conflict = 4,         // already exists, version or size mismatch, key/prefix conflict, locked
+    exit_unknown_outcome = 5,  // the operation may or may not have been applied (a connection lost mid-way)
 };
 
-// The exit code for a tote::Error.
+// The exit code for a tote::Error: one case per status (the compiler checks that none is missing).
 int exit_code_for(Status status);
 
 // Thrown by commands for failures that are not a tote::Error (a missing input file, say).
@@ -60,6 +61,8 @@ void add_cp_command(CLI::App& app, Context& ctx);
 void add_new_plugin_command(CLI::App& app, Context& ctx);  // new-plugin
 void add_plugin_command(CLI::App& app, Context& ctx);  // plugin check
 void add_lock_command(CLI::App& app, Context& ctx);    // lock ls, lock rm
+void add_tail_command(CLI::App& app, Context& ctx);    // tail
+void add_admin_commands(CLI::App& app, Context& ctx);  // drop, doctor
 
 }  // namespace tote::cli
 

@@ -4,7 +4,9 @@
 #include "cli_context.hpp"
 
 #include <cerrno>
+#include <chrono>
 #include <cinttypes>
+#include <limits>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -78,6 +80,17 @@ std::string format_seconds(double seconds) {
     return out;
 }
 
+std::string format_latency(double seconds) {
+    char out[32];
+    if (seconds >= 1)
+        std::snprintf(out, sizeof out, "%.2f s", seconds);
+    else if (seconds >= 1e-3)
+        std::snprintf(out, sizeof out, "%.2f ms", seconds * 1e3);
+    else
+        std::snprintf(out, sizeof out, "%.1f µs", seconds * 1e6);
+    return out;
+}
+
 std::string format_version(uint64_t version) {
     char out[24];
     std::snprintf(out, sizeof out, "%016" PRIx64, version);
@@ -99,5 +112,29 @@ uint64_t parse_version(const std::string& text) {
 }
 
 const char* kind_name(Kind kind) { return kind == Kind::prefix ? "prefix" : "key"; }
+
+}  // namespace tote::cli
+
+namespace tote::cli {
+
+int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+int64_t parse_duration_ns(const std::string& text) {
+    static const std::pair<const char*, int64_t> units[] = {
+        {"ms", 1000000LL}, {"s", 1000000000LL}, {"m", 60000000000LL}, {"h", 3600000000000LL}, {"d", 86400000000000LL}};
+    size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    const std::string unit = text.substr(digits);
+    for (const auto& [name, ns] : units) {
+        if (digits == 0 || digits > 12 || unit != name) continue;
+        const int64_t count = std::stoll(text.substr(0, digits));
+        if (count > 0 && count <= std::numeric_limits<int64_t>::max() / ns / 2) return count * ns;
+    }
+    throw CliError{exit_usage, "bad duration '" + text + "': expected a positive whole number and a unit, as in 500ms, "
+                               "90s, 10m, 2h or 7d"};
+}
 
 }  // namespace tote::cli

@@ -24,12 +24,20 @@ std::string format_time(int64_t ns_since_epoch);
 std::string format_bytes(uint64_t bytes);
 // "60 s", "0.5 s".
 std::string format_seconds(double seconds);
+// "1.25 s", "3.40 ms", "12.5 µs": a short duration, with a unit that suits it.
+std::string format_latency(double seconds);
 // Versions are shown and accepted as 16 hex digits.
 std::string format_version(uint64_t version);
 // Accepts the 16-digit form (with or without 0x). Throws CliError (exit 2) otherwise.
 uint64_t parse_version(const std::string& text);
 
 const char* kind_name(Kind kind);
+
+// Nanoseconds since the Unix epoch, now.
+int64_t now_ns();
+// "90s", "10m", "2h", "7d", "500ms" (a positive whole number and a unit) in nanoseconds. Throws CliError (exit 2)
+// naming the text otherwise.
+int64_t parse_duration_ns(const std::string& text);
 
 }  // namespace tote::cli
 

@@ -15,6 +15,8 @@ nlohmann::json stat_json(const std::string& key, const Stat& st) {
         out["mtime_ns"] = st.mtime_ns;
         out["modified"] = format_time(st.mtime_ns);
         out["version"] = format_version(st.version);
+        out["expires_ns"] = st.expires_ns;
+        out["expires"] = st.expires_ns == 0 ? nlohmann::json(nullptr) : nlohmann::json(format_time(st.expires_ns));
     }
     return out;
 }
@@ -61,7 +63,8 @@ int run_stat(Context& ctx, const std::string& store_name, const std::string& key
         std::string out = "key:      " + key + "\nkind:     " + kind_name(st->kind) + "\n";
         if (st->kind == Kind::key)
             out += "size:     " + std::to_string(st->size) + " (" + format_bytes(st->size) + ")\nmodified: " +
-                   format_time(st->mtime_ns) + "\nversion:  " + format_version(st->version) + "\n";
+                   format_time(st->mtime_ns) + "\nversion:  " + format_version(st->version) + "\nexpires:  " +
+                   (st->expires_ns == 0 ? std::string("never") : format_time(st->expires_ns)) + "\n";
         write_stdout(out);
     }
     flush_stdout();

@@ -35,6 +35,7 @@ int print_json(const Host& host) {
                                   {"description", p.description},
                                   {"schemes", p.schemes},
                                   {"capabilities", capability_names(p.capabilities)},
+                                  {"extensions", p.extensions},
                                   {"location", p.location_kind == TOTE_LOCATION_PATH ? "path" : "url"},
                                   {"options", options},
                                   {"path", p.path.string()}});
@@ -54,6 +55,7 @@ int print_text(const Host& host) {
         out += "\n  path:         " + p.path.string();
         out += "\n  schemes:      " + joined(p.schemes);
         out += "\n  capabilities: " + joined(capability_names(p.capabilities));
+        out += "\n  extensions:   " + joined(p.extensions);
         for (size_t i = 0; i < p.options.size(); ++i) {
             const OptionInfo& o = p.options[i];
             out += std::string(i == 0 ? "\n  options:      " : "\n                ") + o.name + " (" +

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
         ->type_name("DIR")
         ->allow_extra_args(false);
     app.footer(
-        "Exit codes: 0 ok, 1 failure, 2 usage or config error, 3 not found, 4 conflict.\n"
+        "Exit codes: 0 ok, 1 failure, 2 usage or config error, 3 not found, 4 conflict, 5 unknown outcome.\n"
         "Run 'tote COMMAND --help' for a command's options. Documentation: docs/cli.md");
 
     add_plugins_command(app, ctx);
@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
     add_new_plugin_command(app, ctx);
     add_plugin_command(app, ctx);
     add_lock_command(app, ctx);
+    add_tail_command(app, ctx);
+    add_admin_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -7,29 +7,6 @@
 
 namespace tote::conformance {
 
-namespace {
-
-// Runs fn(thread index) on n threads; rethrows the first failure.
-template <class Fn> void on_threads(int n, Fn fn) {
-    std::vector<std::thread> threads;
-    std::vector<std::string> errors(static_cast<size_t>(n));
-    for (int t = 0; t < n; ++t)
-        threads.emplace_back([&, t] {
-            try {
-                fn(t);
-            } catch (const Failure& e) {
-                errors[static_cast<size_t>(t)] = e.message;
-            } catch (const std::exception& e) {
-                errors[static_cast<size_t>(t)] = e.what();
-            }
-        });
-    for (auto& th : threads) th.join();
-    for (const auto& e : errors)
-        if (!e.empty()) T_FAIL("in a thread: " + e);
-}
-
-}  // namespace
-
 void add_concurrency_cases(std::vector<Case>& cases) {
     cases.push_back({"threads writing disjoint keys lose nothing", TOTE_CAP_WRITE | TOTE_CAP_LIST, [](Fixture& f) {
         Store& s = f.store();

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <random>
+#include <thread>
 
 namespace tote::conformance {
 
@@ -55,20 +56,39 @@ Fixture::Fixture(const Target& target, size_t index)
             if (s == target_.scheme) caps_ = p.capabilities;
 }
 
-Store Fixture::open(const std::string& suffix, bool create, bool read_only) const {
+std::pair<std::string, OpenOptions> Fixture::location(const std::string& suffix, bool create, bool read_only) const {
     OpenOptions options;
     options.create = create;
     options.read_only = read_only;
     options.options = target_.options;
-    if (target_.isolate_option.empty()) return target_.host->open(url_ + suffix, options);
+    if (target_.isolate_option.empty()) return {url_ + suffix, options};
     // One server: the case's own store is a separate table or prefix, named by the isolating option.
     // A tag of this run (the process id) keeps the names of one run apart from those of an earlier run on the
-    // same server, whose stores the ABI gives no way to drop.
+    // same server (on plugins that cannot drop a store).
     std::string name = options.options.count(target_.isolate_option) ? options.options[target_.isolate_option] : "tote_check";
     name += "_" + std::to_string(::getpid()) + "_case_" + std::to_string(index_);
     for (char c : suffix) name += (c == '-' ? '_' : c);
     options.options[target_.isolate_option] = name;
-    return target_.host->open(url_, options);
+    return {url_, options};
+}
+
+Store Fixture::open(const std::string& suffix, bool create, bool read_only) const {
+    const auto [url, options] = location(suffix, create, read_only);
+    return target_.host->open(url, options);
+}
+
+void Fixture::drop_other(const std::string& suffix) const {
+    const auto [url, options] = location(suffix, false, false);
+    target_.host->drop(url, options);
+}
+
+bool Fixture::offers(const std::string& extension) const {
+    for (const PluginInfo& p : target_.host->plugins())
+        for (const std::string& s : p.schemes)
+            if (s == target_.scheme)
+                for (const std::string& id : p.extensions)
+                    if (id == extension) return true;
+    return false;
 }
 
 Store& Fixture::store() {
@@ -87,6 +107,24 @@ std::string random_bytes(size_t n, uint32_t seed) {
     std::string out(n, '\0');
     for (char& c : out) c = static_cast<char>(rng() & 0xFF);
     return out;
+}
+
+void on_threads(int n, const std::function<void(int)>& fn) {
+    std::vector<std::thread> threads;
+    std::vector<std::string> errors(static_cast<size_t>(n));
+    for (int t = 0; t < n; ++t)
+        threads.emplace_back([&, t] {
+            try {
+                fn(t);
+            } catch (const Failure& e) {
+                errors[static_cast<size_t>(t)] = e.message;
+            } catch (const std::exception& e) {
+                errors[static_cast<size_t>(t)] = e.what();
+            }
+        });
+    for (auto& th : threads) th.join();
+    for (const auto& e : errors)
+        if (!e.empty()) T_FAIL("in a thread: " + e);
 }
 
 std::vector<std::string> keys_of(const std::vector<Entry>& entries) {
@@ -110,6 +148,8 @@ Result run_case(const Target& target, size_t index) {
     try {
         c.run(fixture);
         return Result{Outcome::pass, ""};
+    } catch (const Skip& e) {
+        return Result{Outcome::skip, e.reason};
     } catch (const Failure& e) {
         return Result{Outcome::fail, e.message};
     } catch (const std::exception& e) {
@@ -131,6 +171,10 @@ const std::vector<Case>& all_cases() {
         add_prefix_rule_cases(out);
         add_concurrency_cases(out);
         add_lock_cases(out);
+        add_range_append_cases(out);
+        add_version_cases(out);
+        add_expiry_cases(out);
+        add_admin_cases(out);
         return out;
     }();
     return cases;

@@ -23,6 +23,11 @@ struct Failure {
     std::string message;
 };
 
+// Thrown by T_SKIP: the case does not apply to this plugin (reported as skipped, with the reason).
+struct Skip {
+    std::string reason;
+};
+
 [[noreturn]] void fail(const char* file, int line, const std::string& message);
 
 // Printable forms of values in failure messages (strings are escaped and cut at 80 bytes).
@@ -69,10 +74,16 @@ public:
     Store reopen(bool read_only = false) const;
     // Opens a store of the same plugin at another, new location (for "missing store" cases).
     Store open_other(const std::string& suffix, bool create, bool read_only = false) const;
+    // Drops the store at that other location (Host::drop).
+    void drop_other(const std::string& suffix) const;
+    // True if the plugin serves the extension natively ("tote.read_range/1"); the host falls back otherwise.
+    bool offers(const std::string& extension) const;
 
 private:
     // The store of this case, or a sibling of it (suffix: "-missing", "-created").
     Store open(const std::string& suffix, bool create, bool read_only) const;
+    // Where that store is: the URL, and the options to open it with.
+    std::pair<std::string, OpenOptions> location(const std::string& suffix, bool create, bool read_only) const;
 
     const Target& target_;
     size_t index_;
@@ -111,14 +122,21 @@ void add_prefix_rule_cases(std::vector<Case>& cases);
 void add_open_cases(std::vector<Case>& cases);
 void add_concurrency_cases(std::vector<Case>& cases);
 void add_lock_cases(std::vector<Case>& cases);
+void add_range_append_cases(std::vector<Case>& cases);
+void add_version_cases(std::vector<Case>& cases);
+void add_expiry_cases(std::vector<Case>& cases);
+void add_admin_cases(std::vector<Case>& cases);
 
 // Helpers shared by cases.
 std::string random_bytes(size_t n, uint32_t seed);
 std::vector<std::string> keys_of(const std::vector<Entry>& entries);
+// Runs fn(thread index) on n threads at once; rethrows the first failure as a Failure.
+void on_threads(int n, const std::function<void(int)>& fn);
 
 }  // namespace tote::conformance
 
 #define T_FAIL(message) ::tote::conformance::fail(__FILE__, __LINE__, (message))
+#define T_SKIP(reason) throw ::tote::conformance::Skip{(reason)}
 
 #define T_CHECK(cond)                                               \
     do {                                                            \

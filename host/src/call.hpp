@@ -13,7 +13,8 @@ namespace tote::detail {
 
 class Call {
 public:
-    Call() {
+    // host_abi: the version the host speaks with this plugin; a status code newer than it is a plugin bug.
+    explicit Call(uint32_t host_abi = TOTE_ABI_VERSION) : host_minor_(static_cast<int>(TOTE_ABI_VERSION_MINOR(host_abi))) {
         call_.struct_size = sizeof call_;
         call_.reserved = 0;
         call_.host_data = this;
@@ -33,9 +34,14 @@ public:
     }
 
     [[noreturn]] void fail(tote_status status, const std::string& what) const {
-        Status s = status_from_code(status);
+        const int minor = status_minor(status);
+        const bool known = minor >= 0 && minor <= host_minor_;
+        const Status s = known ? static_cast<Status>(status) : Status::internal;
         std::string text = std::string(status_name(s)) + ": " + what;
-        if (status != static_cast<int32_t>(s)) text += " (plugin returned unknown status " + std::to_string(status) + ")";
+        if (minor < 0) text += " (plugin returned unknown status " + std::to_string(status) + ")";
+        else if (!known)
+            text += " (plugin returned status " + std::to_string(status) + ", which ABI 1." +
+                    std::to_string(host_minor_) + " does not define, to a host speaking it)";
         if (!message_.empty()) text += ": " + message_;
         throw Error(s, text);
     }
@@ -51,6 +57,7 @@ private:
     }
 
     tote_call call_{};
+    int host_minor_;
     std::string message_;
 };
 

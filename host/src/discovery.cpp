@@ -63,13 +63,13 @@ void register_plugin(std::shared_ptr<const LoadedPlugin> plugin, Discovery& out)
 namespace {
 
 // Loads one file unless it was seen already (a symlink, a directory listed twice) or is unsafe.
-void load_file(const fs::path& file, bool allow_unsafe, std::set<fs::path>& seen, Discovery& out) {
+void load_file(const fs::path& file, bool allow_unsafe, uint32_t host_abi, std::set<fs::path>& seen, Discovery& out) {
     std::error_code ec;
     fs::path canonical = fs::canonical(file, ec);
     if (ec) canonical = file;
     if (!seen.insert(canonical).second) return;
     if (!permitted(file, allow_unsafe, out)) return;
-    LoadResult loaded = load_plugin(file);
+    LoadResult loaded = load_plugin(file, host_abi);
     if (!loaded.plugin) {
         out.refused.push_back(Refusal{file, loaded.refusal});
         return;
@@ -79,7 +79,8 @@ void load_file(const fs::path& file, bool allow_unsafe, std::set<fs::path>& seen
 
 }  // namespace
 
-Discovery discover(const std::vector<fs::path>& files, const std::vector<fs::path>& dirs, bool allow_unsafe) {
+Discovery discover(const std::vector<fs::path>& files, const std::vector<fs::path>& dirs, bool allow_unsafe,
+                   uint32_t host_abi) {
     Discovery out;
     std::set<fs::path> seen;
     const std::string suffix = library_suffix();
@@ -89,7 +90,7 @@ Discovery discover(const std::vector<fs::path>& files, const std::vector<fs::pat
             out.refused.push_back(Refusal{file, fs::exists(file, ec) ? "not a regular file" : "no such file"});
             continue;
         }
-        load_file(file, allow_unsafe, seen, out);
+        load_file(file, allow_unsafe, host_abi, seen, out);
     }
     for (const fs::path& dir : dirs) {
         std::error_code ec;
@@ -111,7 +112,7 @@ Discovery discover(const std::vector<fs::path>& files, const std::vector<fs::pat
         }
         if (ec) out.refused.push_back(Refusal{dir, "cannot read plugin directory: " + ec.message()});
         std::sort(found.begin(), found.end());
-        for (const fs::path& file : found) load_file(file, allow_unsafe, seen, out);
+        for (const fs::path& file : found) load_file(file, allow_unsafe, host_abi, seen, out);
     }
     return out;
 }

@@ -27,7 +27,7 @@ struct Discovery {
 // refused whole. The same file reached twice (a symlink, a directory listed twice) loads once.
 // files are loaded first, in order (a missing one is refused), then the directories are scanned.
 Discovery discover(const std::vector<std::filesystem::path>& files, const std::vector<std::filesystem::path>& dirs,
-                   bool allow_unsafe);
+                   bool allow_unsafe, uint32_t host_abi = TOTE_ABI_VERSION);
 
 // ".so", ".dll" or ".dylib".
 std::string library_suffix();

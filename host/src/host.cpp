@@ -178,7 +178,9 @@ Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
                                                   quote(*impl_->config.default_store));
     std::vector<fs::path> files;
     for (const fs::path& file : options.plugin_files) files.push_back(absolute_normal(file));
-    impl_->discovery = detail::discover(files, impl_->dirs, impl_->config.allow_unsafe_plugins);
+    if (TOTE_ABI_VERSION_MAJOR(options.plugin_abi) != TOTE_ABI_MAJOR || options.plugin_abi > TOTE_ABI_VERSION)
+        throw Error(Status::invalid_argument, "HostOptions::plugin_abi must be a 1.x version up to this host's");
+    impl_->discovery = detail::discover(files, impl_->dirs, impl_->config.allow_unsafe_plugins, options.plugin_abi);
     for (const auto& plugin : impl_->discovery.plugins) impl_->infos.push_back(plugin->info);
 }
 
@@ -210,27 +212,56 @@ std::vector<std::string> Host::schemes() const {
 
 std::string Host::resolve(std::string_view store) const { return impl_->resolve(store).url; }
 
+namespace {
+
+// The options a store is opened (or dropped) with: its config entry's, overridden by options.options, checked
+// against the plugin's list. The values point into settings.
+struct CheckedOptions {
+    std::vector<detail::OptionSetting> settings;
+    std::vector<tote_option_value> values;
+};
+
+CheckedOptions check_store_options(const Target& target, const OpenOptions& options) {
+    CheckedOptions out;
+    if (target.config) out.settings = target.config->options;
+    detail::merge_text_options(options.options, target.plugin->info, out.settings);
+    out.values = detail::check_options(out.settings, target.plugin->info,
+                                       target.config ? target.config->name : detail::redact_url(target.url));
+    return out;
+}
+
+tote_open_params open_params(const Target& target, const CheckedOptions& options, uint32_t flags) {
+    tote_open_params params{};
+    params.struct_size = sizeof params;
+    params.flags = flags;
+    params.url = target.url.c_str();
+    params.location = target.location.c_str();
+    params.options = options.values.data();
+    params.option_count = options.values.size();
+    return params;
+}
+
+std::string what_store(const Target& target, const std::string& op) {
+    std::string what = op + " " + detail::redact_url(target.url);
+    if (target.config) what = target.config->where.str() + ": store " + quote(target.config->name) + ": " + what;
+    return what;
+}
+
+}  // namespace
+
 Store Host::open(std::string_view store, const OpenOptions& options) const {
     Target target = impl_->resolve(store);
     const detail::LoadedPlugin& plugin = *target.plugin;
     const bool read_only = options.read_only || (target.config && target.config->read_only) ||
                            !(plugin.descriptor->capabilities & TOTE_CAP_WRITE);
-    std::vector<detail::OptionSetting> settings;
-    if (target.config) settings = target.config->options;
-    detail::merge_text_options(options.options, plugin.info, settings);
-    const std::vector<tote_option_value> values =
-        detail::check_options(settings, plugin.info, target.config ? target.config->name : detail::redact_url(target.url));
+    const CheckedOptions checked = check_store_options(target, options);
+    const std::vector<detail::OptionSetting>& settings = checked.settings;
 
     // The built-in default store always exists: a read of it before the first write creates it empty (the plugin
     // opens it writable; the Store still refuses writes when the caller asked for read-only).
     const bool create = target.implicit_create || (options.create && !read_only);
-    tote_open_params params{};
-    params.struct_size = sizeof params;
-    params.flags = create ? TOTE_OPEN_CREATE : (read_only ? TOTE_OPEN_READ_ONLY : 0u);
-    params.url = target.url.c_str();
-    params.location = target.location.c_str();
-    params.options = values.data();
-    params.option_count = values.size();
+    const tote_open_params params =
+        open_params(target, checked, create ? TOTE_OPEN_CREATE : (read_only ? TOTE_OPEN_READ_ONLY : 0u));
 
     auto impl = std::make_shared<Store::Impl>();
     impl->plugin = target.plugin;
@@ -238,15 +269,31 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
     for (const detail::OptionSetting& o : settings) impl->options[o.name] = detail::option_text(o);
     impl->read_only = read_only;
     impl->serialised = !(plugin.descriptor->capabilities & TOTE_CAP_THREAD_SAFE);
-    detail::Call call;
+    detail::Call call(plugin.host_abi);
     tote_store* handle = nullptr;
     tote_status status = plugin.descriptor->open(&params, call.get(), &handle);
-    std::string what = "open " + detail::redact_url(target.url);
-    if (target.config) what = target.config->where.str() + ": store " + quote(target.config->name) + ": " + what;
+    const std::string what = what_store(target, "open");
     call.check(status, [&] { return what; });
     if (handle == nullptr) call.fail(TOTE_INTERNAL, what + ": the plugin returned no store");
     impl->handle = handle;
     return Store(std::move(impl));
+}
+
+void Host::drop(std::string_view store, const OpenOptions& options) const {
+    Target target = impl_->resolve(store);
+    const detail::LoadedPlugin& plugin = *target.plugin;
+    const std::string what = what_store(target, "drop");
+    if (options.read_only || (target.config && target.config->read_only))
+        throw Error(Status::permission_denied, "permission denied: " + what + ": the store is configured read-only");
+    const tote_admin_ext* admin = plugin.ext.admin;
+    if (admin == nullptr || admin->drop == nullptr)
+        throw Error(Status::unsupported, "unsupported: " + what + ": the " + plugin.info.name +
+                                             " plugin cannot drop a store (it offers no " TOTE_EXT_ADMIN
+                                             " drop); 'tote rm -r' empties it instead");
+    const CheckedOptions checked = check_store_options(target, options);
+    const tote_open_params params = open_params(target, checked, 0);
+    detail::Call call(plugin.host_abi);
+    call.check(admin->drop(&params, call.get()), [&] { return what; });
 }
 
 }  // namespace tote

@@ -47,37 +47,92 @@ std::string abi_text(uint32_t v) {
     return std::to_string(TOTE_ABI_VERSION_MAJOR(v)) + "." + std::to_string(TOTE_ABI_VERSION_MINOR(v));
 }
 
-// Fills info from a descriptor that passed check_descriptor().
-PluginInfo describe(const tote_plugin* d, const std::filesystem::path& file) {
+// Fills info from a descriptor that passed check_descriptor(), and its extensions.
+PluginInfo describe(const tote_plugin* d, const std::filesystem::path& file, uint32_t host_abi,
+                    const Extensions& ext) {
     PluginInfo info;
     info.path = file;
     info.name = d->name;
     info.version = d->version;
     info.description = d->description ? d->description : "";
     info.abi_version = d->abi_version;
-    info.capabilities = d->capabilities;
+    info.capabilities = d->capabilities & known_capabilities(TOTE_ABI_VERSION_MINOR(host_abi));
     info.location_kind = d->location_kind;
     for (const char* const* s = d->schemes; *s; ++s) info.schemes.emplace_back(*s);
     if (d->options)
         for (const tote_option_spec* o = d->options; o->name; ++o)
             info.options.push_back(OptionInfo{o->name, o->type, o->default_value ? o->default_value : "",
                                               o->description ? o->description : ""});
+    const std::pair<const void*, const char*> offered[] = {
+        {ext.admin, TOTE_EXT_ADMIN},           {ext.append, TOTE_EXT_APPEND},
+        {ext.batch, TOTE_EXT_BATCH},           {ext.list_batch, TOTE_EXT_LIST_BATCH},
+        {ext.read_range, TOTE_EXT_READ_RANGE},
+    };
+    for (const auto& [table, id] : offered)
+        if (table != nullptr) info.extensions.emplace_back(id);
     return info;
 }
 
-const tote_batch_ext* find_batch(const tote_plugin* d) {
-    if (!(d->capabilities & TOTE_CAP_ATOMIC_BATCH) || d->get_extension == nullptr) return nullptr;
-    auto* ext = static_cast<const tote_batch_ext*>(d->get_extension(TOTE_EXT_BATCH));
-    if (ext == nullptr || ext->struct_size < offsetof(tote_batch_ext, write_batch) + sizeof(void*) ||
-        ext->write_batch == nullptr)
+// An extension table as the plugin serves it: nullptr if not offered; `why` set if offered but unusable (too
+// small for its functions, or a function it must have is NULL).
+template <class Ext, class Check>
+const Ext* find_extension(const tote_plugin* d, const char* id, size_t needed_size, Check functions_set,
+                          std::string& why) {
+    if (d->get_extension == nullptr) return nullptr;
+    auto* ext = static_cast<const Ext*>(d->get_extension(id));
+    if (ext == nullptr) return nullptr;
+    if (ext->struct_size < needed_size) {
+        why = std::string("get_extension(\"") + id + "\") gives a table of " + std::to_string(ext->struct_size) +
+              " bytes, smaller than its first version's " + std::to_string(needed_size);
         return nullptr;
+    }
+    if (!functions_set(*ext)) {
+        why = std::string("get_extension(\"") + id + "\") gives a table with a NULL function";
+        return nullptr;
+    }
     return ext;
 }
 
+// The end of a function-pointer field: the smallest struct_size that holds it.
+#define TOTE_END_OF_(type, field) (offsetof(type, field) + sizeof(void*))
+
+// The extensions a host speaking host_abi asks for, checked: "" or why the plugin is refused.
+std::string find_extensions(const tote_plugin* d, uint32_t host_abi, Extensions& ext) {
+    std::string why;
+    if (d->capabilities & TOTE_CAP_ATOMIC_BATCH) {
+        ext.batch = find_extension<tote_batch_ext>(d, TOTE_EXT_BATCH, TOTE_END_OF_(tote_batch_ext, write_batch),
+                                                   [](const tote_batch_ext& e) { return e.write_batch != nullptr; },
+                                                   why);
+        if (ext.batch == nullptr)
+            return why.empty() ? "declares TOTE_CAP_ATOMIC_BATCH but get_extension(\"" TOTE_EXT_BATCH "\") gives no table"
+                               : "declares TOTE_CAP_ATOMIC_BATCH but " + why;
+    }
+    if (TOTE_ABI_VERSION_MINOR(host_abi) < 1) return "";  // a 1.0 host asks for no other extension
+    ext.read_range = find_extension<tote_read_range_ext>(
+        d, TOTE_EXT_READ_RANGE, TOTE_END_OF_(tote_read_range_ext, read_range),
+        [](const tote_read_range_ext& e) { return e.read_range != nullptr; }, why);
+    ext.append = find_extension<tote_append_ext>(d, TOTE_EXT_APPEND, TOTE_END_OF_(tote_append_ext, append),
+                                                 [](const tote_append_ext& e) { return e.append != nullptr; }, why);
+    ext.admin = find_extension<tote_admin_ext>(
+        d, TOTE_EXT_ADMIN, TOTE_END_OF_(tote_admin_ext, info),
+        [](const tote_admin_ext& e) { return e.drop != nullptr || e.info != nullptr; }, why);
+    ext.list_batch = find_extension<tote_list_batch_ext>(
+        d, TOTE_EXT_LIST_BATCH, TOTE_END_OF_(tote_list_batch_ext, list_batch),
+        [](const tote_list_batch_ext& e) { return e.list_batch != nullptr; }, why);
+    if (!why.empty()) return why;
+    if (ext.append && !(d->capabilities & TOTE_CAP_APPEND))
+        return "offers \"" TOTE_EXT_APPEND "\" but does not declare TOTE_CAP_APPEND";
+    if (ext.list_batch && !(d->capabilities & TOTE_CAP_LIST))
+        return "offers \"" TOTE_EXT_LIST_BATCH "\" but does not declare TOTE_CAP_LIST";
+    return "";
+}
+
+#undef TOTE_END_OF_
+
 }  // namespace
 
-std::string check_descriptor(const tote_plugin* d) {
-    const std::string host_abi = abi_text(TOTE_ABI_VERSION);
+std::string check_descriptor(const tote_plugin* d, uint32_t host_abi_version) {
+    const std::string host_abi = abi_text(host_abi_version);
     if (d == nullptr) return "entry point returned NULL (the plugin declined host ABI " + host_abi + ")";
     const size_t header = offsetof(tote_plugin, capabilities);
     if (d->struct_size < header)
@@ -122,8 +177,9 @@ std::string check_descriptor(const tote_plugin* d) {
     };
     for (const Need& need : needs)
         if ((d->capabilities & need.cap) && need.fn == nullptr) return std::string("declares ") + need.what;
-    if ((d->capabilities & TOTE_CAP_ATOMIC_BATCH) && find_batch(d) == nullptr)
-        return "declares TOTE_CAP_ATOMIC_BATCH but get_extension(\"" TOTE_EXT_BATCH "\") gives no usable table";
+    Extensions ext;
+    std::string why = find_extensions(d, host_abi_version, ext);
+    if (!why.empty()) return why;
 
     if (d->options) {
         std::set<std::string> names;
@@ -141,7 +197,7 @@ std::string check_descriptor(const tote_plugin* d) {
     return "";
 }
 
-LoadResult load_plugin(const std::filesystem::path& file) {
+LoadResult load_plugin(const std::filesystem::path& file, uint32_t host_abi) {
     LoadResult result;
     boost::dll::shared_library library;
     try {
@@ -163,13 +219,14 @@ LoadResult load_plugin(const std::filesystem::path& file) {
     }
     auto entry = library.get<const tote_plugin*(uint32_t)>(TOTE_PLUGIN_ENTRY_NAME);
     keep_forever(std::move(library));
-    const tote_plugin* d = entry(TOTE_ABI_VERSION);
-    result.refusal = check_descriptor(d);
+    const tote_plugin* d = entry(host_abi);
+    result.refusal = check_descriptor(d, host_abi);
     if (!result.refusal.empty()) return result;
     auto plugin = std::make_shared<LoadedPlugin>();
     plugin->descriptor = d;
-    plugin->info = describe(d, file);
-    plugin->batch = find_batch(d);
+    plugin->host_abi = host_abi;
+    find_extensions(d, host_abi, plugin->ext);
+    plugin->info = describe(d, file, host_abi, plugin->ext);
     result.plugin = std::move(plugin);
     return result;
 }

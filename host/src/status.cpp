@@ -5,40 +5,64 @@ namespace tote {
 
 const char* status_name(Status status) noexcept {
     switch (status) {
-        case Status::ok: return "ok";
-        case Status::not_found: return "not found";
-        case Status::already_exists: return "already exists";
-        case Status::precondition_failed: return "precondition failed";
-        case Status::conflict: return "conflict";
-        case Status::invalid_argument: return "invalid argument";
-        case Status::permission_denied: return "permission denied";
-        case Status::busy: return "busy";
-        case Status::no_space: return "no space";
-        case Status::io: return "I/O error";
-        case Status::corrupt: return "corrupt";
-        case Status::unsupported: return "unsupported";
-        case Status::unavailable: return "unavailable";
-        case Status::timeout: return "timeout";
-        case Status::internal: return "internal error";
+#define TOTE_STATUS_CASE_(NAME, name, value, minor, text) \
+    case Status::name: return text;
+        TOTE_STATUS_LIST(TOTE_STATUS_CASE_)
+#undef TOTE_STATUS_CASE_
     }
     return "unknown status";
 }
 
+const char* status_id(Status status) noexcept {
+    switch (status) {
+#define TOTE_STATUS_CASE_(NAME, name, value, minor, text) \
+    case Status::name: return #name;
+        TOTE_STATUS_LIST(TOTE_STATUS_CASE_)
+#undef TOTE_STATUS_CASE_
+    }
+    return "unknown";
+}
+
+int status_minor(int32_t code) noexcept {
+    switch (code) {
+#define TOTE_STATUS_CASE_(NAME, name, value, minor, text) \
+    case value: return minor;
+        TOTE_STATUS_LIST(TOTE_STATUS_CASE_)
+#undef TOTE_STATUS_CASE_
+    }
+    return -1;
+}
+
 Status status_from_code(int32_t code) noexcept {
-    if (code >= TOTE_OK && code <= TOTE_INTERNAL) return static_cast<Status>(code);
-    return Status::internal;
+    return status_minor(code) < 0 ? Status::internal : static_cast<Status>(code);
 }
 
 std::vector<std::string> capability_names(uint64_t capabilities) {
-    static const char* const names[] = {"write",        "append",          "list",         "rename",
-                                        "create-only",  "compare-version", "atomic-batch", "thread-safe",
-                                        "key-and-prefix", "persistent"};
     std::vector<std::string> out;
-    for (size_t bit = 0; bit < sizeof names / sizeof names[0]; ++bit)
-        if (capabilities & (uint64_t{1} << bit)) out.emplace_back(names[bit]);
-    for (size_t bit = sizeof names / sizeof names[0]; bit < 64; ++bit)
-        if (capabilities & (uint64_t{1} << bit)) out.push_back("bit" + std::to_string(bit));
+#define TOTE_CAP_NAME_(NAME, bit, minor, text) \
+    if (capabilities & TOTE_CAP_##NAME) out.emplace_back(text);
+    TOTE_CAPABILITY_LIST(TOTE_CAP_NAME_)
+#undef TOTE_CAP_NAME_
+    for (size_t bit = 0; bit < 64; ++bit)
+        if ((capabilities & (uint64_t{1} << bit)) && !(known_capabilities(TOTE_ABI_MINOR) & (uint64_t{1} << bit)))
+            out.push_back("bit" + std::to_string(bit));
     return out;
+}
+
+uint64_t known_capabilities(uint32_t abi_minor) noexcept {
+    struct Cap {
+        uint64_t flag;
+        uint32_t minor;
+    };
+    static const Cap caps[] = {
+#define TOTE_CAP_ROW_(NAME, bit, minor, text) {TOTE_CAP_##NAME, minor},
+        TOTE_CAPABILITY_LIST(TOTE_CAP_ROW_)
+#undef TOTE_CAP_ROW_
+    };
+    uint64_t known = 0;
+    for (const Cap& cap : caps)
+        if (cap.minor <= abi_minor) known |= cap.flag;
+    return known;
 }
 
 const char* option_type_name(uint32_t type) {

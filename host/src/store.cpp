@@ -1,16 +1,22 @@
-// store.cpp — tote::Store: key validation, capability and read-only checks, and the calls through the C vtable.
-// Plugin memory never outlives a call: values arrive through a sink callback, entries through an entry callback.
+// store.cpp — tote::Store: key validation, capability and read-only checks, and the calls through the C vtable
+// and the extensions, with the host's fallbacks where a plugin lacks an extension. Plugin memory never outlives
+// a call: values arrive through a sink callback, entries through an entry callback.
 #include "store_impl.hpp"
 
-#include "call.hpp"
 #include "key.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <cstring>
 #include <exception>
+#include <limits>
 
 namespace tote {
 
 using detail::Call;
+using detail::invoke;
+using detail::invoke_checked;
 using detail::quote;
 
 namespace {
@@ -19,14 +25,18 @@ std::string describe(std::string_view op, std::string_view key, const std::strin
     return std::string(op) + " " + quote(key) + " in " + url;
 }
 
-tote_stat empty_stat() {
+// A stat struct as the host hands it to the plugin: its size is what the host's ABI version defines, so a plugin
+// fills only the fields that version knows.
+tote_stat empty_stat(const Store::Impl& impl) {
     tote_stat st{};
-    st.struct_size = sizeof st;
+    st.struct_size = TOTE_ABI_VERSION_MINOR(impl.plugin->host_abi) >= 1 ? sizeof st : TOTE_STAT_SIZE_1_0;
     return st;
 }
 
 Stat to_stat(const tote_stat& st) {
-    return Stat{st.kind == TOTE_KIND_PREFIX ? Kind::prefix : Kind::key, st.size, st.mtime_ns, st.version};
+    Stat out{st.kind == TOTE_KIND_PREFIX ? Kind::prefix : Kind::key, st.size, st.mtime_ns, st.version, 0};
+    if (st.struct_size >= offsetof(tote_stat, expires_ns) + sizeof st.expires_ns) out.expires_ns = st.expires_ns;
+    return out;
 }
 
 // Sink that appends every piece to a std::string (the fast path of read()).
@@ -64,20 +74,34 @@ private:
     size_t size_;
 };
 
-// A C++ callback behind a C callback: exceptions are parked and rethrown after the plugin returns.
-template <class Fn> struct Trampoline {
-    const Fn* fn;
+// The caller's value sink behind a C callback: exceptions are parked and rethrown after the plugin returns. Only
+// bytes [skip, skip + keep) of what the plugin passes reach the caller (a ranged read done by reading the whole
+// value); zero-length pieces never do.
+struct ValueTrampoline {
+    const std::function<bool(std::string_view)>* fn = nullptr;
+    uint64_t skip = 0;
+    uint64_t keep = std::numeric_limits<uint64_t>::max();
+    bool whole = false;  // read to the end even past the range, so that the plugin's stat describes the value
     std::exception_ptr error;
 };
 
 int call_value_sink(void* ctx, const void* data, size_t len) {
-    auto* t = static_cast<Trampoline<std::function<bool(std::string_view)>>*>(ctx);
-    try {
-        return (*t->fn)(std::string_view(static_cast<const char*>(data), len)) ? 0 : 1;
-    } catch (...) {
-        t->error = std::current_exception();
-        return 1;
+    auto* t = static_cast<ValueTrampoline*>(ctx);
+    std::string_view piece(static_cast<const char*>(data), len);
+    const uint64_t dropped = std::min<uint64_t>(t->skip, piece.size());
+    piece.remove_prefix(static_cast<size_t>(dropped));
+    t->skip -= dropped;
+    if (piece.size() > t->keep) piece = piece.substr(0, static_cast<size_t>(t->keep));
+    t->keep -= piece.size();
+    if (!piece.empty()) {
+        try {
+            if (!(*t->fn)(piece)) return 1;
+        } catch (...) {
+            t->error = std::current_exception();
+            return 1;
+        }
     }
+    return t->keep == 0 && !t->whole ? 1 : 0;
 }
 
 // The listing callback's state: the caller's function, one Entry reused for every entry (its string keeps its
@@ -92,22 +116,33 @@ struct EntryTrampoline {
 // True for the host's own keys (".tote/…", locks): never shown to users at the root, never copied.
 bool is_host_key(const char* key, size_t len) { return len >= 6 && key[0] == '.' && std::memcmp(key, ".tote/", 6) == 0; }
 
-int call_entry_sink(void* ctx, const tote_entry* entry) {
-    auto* t = static_cast<EntryTrampoline*>(ctx);
-    if (t->hide_host_keys && is_host_key(entry->key, entry->key_len)) return 0;
+// One entry to the caller: false once the caller asked to stop (or threw).
+bool pass_entry(EntryTrampoline& t, const tote_entry& entry) {
+    if (t.hide_host_keys && is_host_key(entry.key, entry.key_len)) return true;
     try {
-        t->entry.key.assign(entry->key, entry->key_len);
-        t->entry.kind = entry->kind == TOTE_KIND_PREFIX ? Kind::prefix : Kind::key;
-        return (*t->fn)(t->entry) ? 0 : 1;
+        t.entry.key.clear();  // clear + append: cheaper than assign, which guards against aliasing
+        t.entry.key.append(entry.key, entry.key_len);
+        t.entry.kind = entry.kind == TOTE_KIND_PREFIX ? Kind::prefix : Kind::key;
+        return (*t.fn)(t.entry);
     } catch (...) {
-        t->error = std::current_exception();
-        return 1;
+        t.error = std::current_exception();
+        return false;
     }
 }
 
-tote_write_op make_op(std::string_view key, std::string_view value, const WriteOptions& options) {
+int call_entry_sink(void* ctx, const tote_entry* entry) { return pass_entry(*static_cast<EntryTrampoline*>(ctx), *entry) ? 0 : 1; }
+
+int call_entries_sink(void* ctx, const tote_entry* entries, size_t count) {
+    auto* t = static_cast<EntryTrampoline*>(ctx);
+    for (size_t i = 0; i < count; ++i)
+        if (!pass_entry(*t, entries[i])) return 1;
+    return 0;
+}
+
+tote_write_op make_op(const Store::Impl& impl, std::string_view key, std::string_view value,
+                      const WriteOptions& options) {
     tote_write_op op{};
-    op.struct_size = sizeof op;
+    op.struct_size = TOTE_ABI_VERSION_MINOR(impl.plugin->host_abi) >= 1 ? sizeof op : TOTE_WRITE_OP_SIZE_1_0;
     op.key = key.data();
     op.key_len = key.size();
     op.value = value.data();
@@ -117,12 +152,43 @@ tote_write_op make_op(std::string_view key, std::string_view value, const WriteO
         op.flags |= TOTE_WRITE_IF_VERSION;
         op.expected_version = *options.if_version;
     }
+    if (options.expires_ns != 0) {
+        op.flags |= TOTE_WRITE_EXPIRES;
+        op.expires_ns = options.expires_ns;
+    }
     return op;
 }
 
-void check_write_options(const WriteOptions& options, std::string_view key, const std::string& url) {
+// Refuses an operation the store cannot do, before the plugin is called.
+void require(const Store::Impl& impl, uint64_t capability, bool writes, std::string_view op, std::string_view key) {
+    if (capability != 0 && (impl.capabilities() & capability) != capability)
+        throw Error(Status::unsupported, std::string(status_name(Status::unsupported)) + ": " +
+                                             describe(op, key, impl.url) + ": the " + impl.plugin->info.name +
+                                             " plugin does not support " + std::string(op));
+    if (writes && impl.read_only)
+        throw Error(Status::permission_denied, std::string(status_name(Status::permission_denied)) + ": " +
+                                                   describe(op, key, impl.url) + ": the store is open read-only");
+}
+
+// The checks every write (alone or in a batch) passes before the plugin sees it.
+void check_write(const Store::Impl& impl, std::string_view key, const WriteOptions& options) {
+    require(impl, TOTE_CAP_WRITE, true, "write", key);
     if (options.create_only && options.if_version)
-        throw Error(Status::invalid_argument, describe("write", key, url) + ": create_only and if_version exclude each other");
+        throw Error(Status::invalid_argument,
+                    describe("write", key, impl.url) + ": create_only and if_version exclude each other");
+    if (options.create_only) require(impl, TOTE_CAP_CREATE_ONLY, true, "create-only write", key);
+    if (options.if_version) require(impl, TOTE_CAP_COMPARE_VERSION, true, "compare-version write", key);
+    if (options.expires_ns != 0) require(impl, TOTE_CAP_EXPIRY, true, "write with an expiry", key);
+}
+
+// read_range through the plugin's read(): the whole value streamed, the range kept.
+void read_range_by_reading(Store::Impl& impl, std::string_view key, ValueTrampoline& t, tote_stat* st) {
+    Call call = impl.call();
+    tote_status status = invoke(impl, call, [&](tote_store* h, const tote_call* c) {
+        return impl.table().read(h, c, key.data(), key.size(), &call_value_sink, &t, st);
+    });
+    if (t.error) std::rethrow_exception(t.error);
+    call.check(status, [&] { return describe("read", key, impl.url); });
 }
 
 }  // namespace
@@ -134,23 +200,13 @@ const std::string& Store::url() const { return impl_->url; }
 const std::map<std::string, std::string>& Store::options() const { return impl_->options; }
 const PluginInfo& Store::plugin() const { return impl_->plugin->info; }
 bool Store::read_only() const { return impl_->read_only; }
-bool Store::supports(uint64_t capability) const { return (impl_->table().capabilities & capability) == capability; }
-bool Store::batch_is_atomic() const { return impl_->plugin->batch != nullptr; }
+bool Store::supports(uint64_t capability) const { return (impl_->capabilities() & capability) == capability; }
+bool Store::batch_is_atomic() const { return impl_->ext().batch != nullptr; }
 
-namespace {
-
-// Refuses an operation the store cannot do, before the plugin is called.
-void require(const Store::Impl& impl, uint64_t capability, bool writes, std::string_view op, std::string_view key) {
-    if (writes && impl.read_only)
-        throw Error(Status::permission_denied, std::string(status_name(Status::permission_denied)) + ": " +
-                                                   describe(op, key, impl.url) + ": the store is open read-only");
-    if (capability != 0 && (impl.table().capabilities & capability) != capability)
-        throw Error(Status::unsupported, std::string(status_name(Status::unsupported)) + ": " +
-                                             describe(op, key, impl.url) + ": the " + impl.plugin->info.name +
-                                             " plugin does not support " + std::string(op));
+bool Store::offers(std::string_view extension) const {
+    const auto& ids = impl_->plugin->info.extensions;
+    return std::find(ids.begin(), ids.end(), extension) != ids.end();
 }
-
-}  // namespace
 
 // ---- the operations on valid keys, shared by Store's methods and the host's own records (lock.cpp) ----------------
 
@@ -158,14 +214,11 @@ namespace detail::raw {
 
 std::string read(Store::Impl& impl, std::string_view key, Stat* stat) {
     StringSink sink;
-    tote_stat st = empty_stat();
-    Call call;
-    tote_status status;
-    {
-        auto lock = impl.lock();
-        status = impl.table().read(impl.handle, call.get(), key.data(), key.size(), &append_to_string, &sink,
-                                   stat ? &st : nullptr);
-    }
+    tote_stat st = empty_stat(impl);
+    Call call = impl.call();
+    tote_status status = invoke(impl, call, [&](tote_store* h, const tote_call* c) {
+        return impl.table().read(h, c, key.data(), key.size(), &append_to_string, &sink, stat ? &st : nullptr);
+    });
     call.check(status, [&] { return describe("read", key, impl.url); });
     if (sink.out_of_memory)
         throw Error(Status::internal, "internal error: " + describe("read", key, impl.url) + ": out of memory");
@@ -180,40 +233,31 @@ std::string read(Store::Impl& impl, std::string_view key, Stat* stat) {
 }
 
 std::optional<Stat> stat(Store::Impl& impl, std::string_view key) {
-    tote_stat st = empty_stat();
-    Call call;
-    tote_status status;
-    {
-        auto lock = impl.lock();
-        status = impl.table().stat(impl.handle, call.get(), key.data(), key.size(), &st);
-    }
+    tote_stat st = empty_stat(impl);
+    Call call = impl.call();
+    tote_status status = invoke(impl, call, [&](tote_store* h, const tote_call* c) {
+        return impl.table().stat(h, c, key.data(), key.size(), &st);
+    });
     if (status == TOTE_NOT_FOUND) return std::nullopt;
     call.check(status, [&] { return describe("stat", key, impl.url); });
     return to_stat(st);
 }
 
 uint64_t write(Store::Impl& impl, std::string_view key, std::string_view value, const WriteOptions& options) {
-    require(impl, TOTE_CAP_WRITE, true, "write", key);
-    check_write_options(options, key, impl.url);
-    if (options.create_only) require(impl, TOTE_CAP_CREATE_ONLY, true, "create-only write", key);
-    if (options.if_version) require(impl, TOTE_CAP_COMPARE_VERSION, true, "compare-version write", key);
-    tote_write_op op = make_op(key, value, options);
+    check_write(impl, key, options);
+    const tote_write_op op = make_op(impl, key, value, options);
     uint64_t version = 0;
-    Call call;
-    auto lock = impl.lock();
-    call.check(impl.table().write(impl.handle, call.get(), &op, &version), [&] { return describe("write", key, impl.url); });
+    invoke_checked(impl, [&](tote_store* h, const tote_call* c) { return impl.table().write(h, c, &op, &version); },
+                   [&] { return describe("write", key, impl.url); });
     return version;
 }
 
 bool remove(Store::Impl& impl, std::string_view key, bool recursive) {
     require(impl, TOTE_CAP_WRITE, true, "remove", key);
-    Call call;
-    tote_status status;
-    {
-        auto lock = impl.lock();
-        status = impl.table().remove(impl.handle, call.get(), key.data(), key.size(),
-                                     recursive ? TOTE_REMOVE_RECURSIVE : 0);
-    }
+    Call call = impl.call();
+    tote_status status = invoke(impl, call, [&](tote_store* h, const tote_call* c) {
+        return impl.table().remove(h, c, key.data(), key.size(), recursive ? TOTE_REMOVE_RECURSIVE : 0);
+    });
     if (status == TOTE_NOT_FOUND) return false;
     call.check(status, [&] { return describe("remove", key, impl.url); });
     return true;
@@ -230,12 +274,12 @@ void list(Store::Impl& impl, const std::string& prefix, const ListOptions& optio
     params.start_after = options.start_after.c_str();
     params.start_after_len = options.start_after.size();
     EntryTrampoline t{&on_entry, hide_host_keys, {}, nullptr};
-    Call call;
-    tote_status status;
-    {
-        auto lock = impl.lock();
-        status = impl.table().list(impl.handle, call.get(), &params, &call_entry_sink, &t);
-    }
+    Call call = impl.call();
+    const tote_list_batch_ext* batch = impl.ext().list_batch;
+    tote_status status = invoke(impl, call, [&](tote_store* h, const tote_call* c) {
+        return batch ? batch->list_batch(h, c, &params, &call_entries_sink, &t)
+                     : impl.table().list(h, c, &params, &call_entry_sink, &t);
+    });
     if (t.error) std::rethrow_exception(t.error);
     call.check(status, [&] { return describe("list", prefix, impl.url); });
 }
@@ -255,20 +299,43 @@ std::optional<std::string> Store::try_read(std::string_view key) const {
     }
 }
 
-void Store::read_to(std::string_view key_view, const std::function<bool(std::string_view)>& sink, Stat* stat) const {
+void Store::read_to(std::string_view key, const std::function<bool(std::string_view)>& sink, Stat* stat) const {
+    read_range_to(key, 0, std::numeric_limits<uint64_t>::max(), sink, stat);
+}
+
+std::string Store::read_range(std::string_view key, uint64_t offset, uint64_t length, Stat* stat) const {
+    std::string out;
+    read_range_to(key, offset, length, [&out](std::string_view piece) {
+        out.append(piece);
+        return true;
+    }, stat);
+    return out;
+}
+
+void Store::read_range_to(std::string_view key_view, uint64_t offset, uint64_t length,
+                          const std::function<bool(std::string_view)>& sink, Stat* stat) const {
     const CheckedKey checked(key_view);
     const std::string_view key = checked;
-    Trampoline<std::function<bool(std::string_view)>> t{&sink, nullptr};
-    tote_stat st = empty_stat();
-    Call call;
-    tote_status status;
-    {
-        auto lock = impl_->lock();
-        status = impl_->table().read(impl_->handle, call.get(), key.data(), key.size(), &call_value_sink, &t,
-                                     stat ? &st : nullptr);
+    Impl& impl = *impl_;
+    tote_stat st = empty_stat(impl);
+    ValueTrampoline t;
+    t.fn = &sink;
+    const tote_read_range_ext* ranged = impl.ext().read_range;
+    const bool whole = offset == 0 && length == std::numeric_limits<uint64_t>::max();
+    if (ranged != nullptr && !whole) {
+        Call call = impl.call();
+        tote_status status = invoke(impl, call, [&](tote_store* h, const tote_call* c) {
+            return ranged->read_range(h, c, key.data(), key.size(), offset, length, &call_value_sink, &t,
+                                      stat ? &st : nullptr);
+        });
+        if (t.error) std::rethrow_exception(t.error);
+        call.check(status, [&] { return describe("read", key, impl.url); });
+    } else {
+        t.skip = offset;
+        t.keep = length;
+        t.whole = stat != nullptr;
+        read_range_by_reading(impl, key, t, stat ? &st : nullptr);
     }
-    if (t.error) std::rethrow_exception(t.error);
-    call.check(status, [&] { return describe("read", key, impl_->url); });
     if (stat) *stat = to_stat(st);
 }
 
@@ -276,25 +343,79 @@ uint64_t Store::write(std::string_view key, std::string_view value, const WriteO
     return detail::raw::write(*impl_, CheckedKey(key), value, options);
 }
 
-void Store::append(std::string_view key_view, std::string_view data) {
+AppendResult Store::append(std::string_view key_view, std::string_view data, const AppendOptions& options) {
     const CheckedKey checked(key_view);
     const std::string_view key = checked;
-    require(*impl_, TOTE_CAP_APPEND, true, "append", key);
-    Call call;
-    auto lock = impl_->lock();
-    call.check(impl_->table().append(impl_->handle, call.get(), key.data(), key.size(), data.data(), data.size()),
-               [&] { return describe("append", key, impl_->url); });
+    Impl& impl = *impl_;
+    require(impl, TOTE_CAP_APPEND, true, "append", key);
+    if (const tote_append_ext* ext = impl.ext().append) {
+        tote_append_op op{};
+        op.struct_size = sizeof op;
+        op.key = key.data();
+        op.key_len = key.size();
+        op.data = data.data();
+        op.data_len = data.size();
+        if (options.if_size) {
+            op.flags |= TOTE_APPEND_IF_SIZE;
+            op.expected_size = *options.if_size;
+        }
+        tote_append_result result{};
+        result.struct_size = sizeof result;
+        invoke_checked(impl, [&](tote_store* h, const tote_call* c) { return ext->append(h, c, &op, &result); },
+                       [&] { return describe("append", key, impl.url); });
+        return AppendResult{result.offset, result.version};
+    }
+    if (!options.if_size) {
+        invoke_checked(impl,
+                       [&](tote_store* h, const tote_call* c) {
+                           return impl.table().append(h, c, key.data(), key.size(), data.data(), data.size());
+                       },
+                       [&] { return describe("append", key, impl.url); });
+        const std::optional<Stat> after = detail::raw::stat(impl, key);
+        if (!after || after->kind != Kind::key || after->size < data.size()) return AppendResult{0, 0};
+        return AppendResult{after->size - data.size(), after->version};
+    }
+    // A conditional append without the extension: rewrite the whole value if it is still the one whose size was
+    // checked (compare-version), and start over if another writer replaced it with one of the same size.
+    require(impl, TOTE_CAP_COMPARE_VERSION | TOTE_CAP_CREATE_ONLY, true, "conditional append", key);
+    for (int attempt = 0;; ++attempt) {
+        Stat current;
+        std::optional<std::string> value;
+        try {
+            value = detail::raw::read(impl, key, &current);
+        } catch (const Error& e) {
+            if (e.status() != Status::not_found) throw;
+        }
+        const uint64_t size = value ? value->size() : 0;
+        if (size != *options.if_size)
+            throw Error(Status::precondition_failed,
+                        std::string(status_name(Status::precondition_failed)) + ": " + describe("append", key, impl.url) +
+                            ": the value is " + std::to_string(size) + " bytes long, not " +
+                            std::to_string(*options.if_size));
+        WriteOptions rewrite;
+        if (value) {
+            rewrite.if_version = current.version;
+            rewrite.expires_ns = (impl.capabilities() & TOTE_CAP_EXPIRY) ? current.expires_ns : 0;
+        } else {
+            rewrite.create_only = true;
+        }
+        try {
+            const uint64_t version = detail::raw::write(impl, key, value ? *value + std::string(data) : std::string(data), rewrite);
+            return AppendResult{size, version};
+        } catch (const Error& e) {
+            const bool raced = e.status() == Status::precondition_failed || e.status() == Status::already_exists;
+            if (!raced || attempt >= 16) throw;
+        }
+    }
 }
 
 void Store::write_batch(const std::vector<BatchWrite>& writes) {
     for (const BatchWrite& w : writes) {
         detail::validate_key(w.key);
-        require(*impl_, TOTE_CAP_WRITE, true, "write", w.key);
-        check_write_options(w.options, w.key, impl_->url);
-        if (w.options.create_only) require(*impl_, TOTE_CAP_CREATE_ONLY, true, "create-only write", w.key);
-        if (w.options.if_version) require(*impl_, TOTE_CAP_COMPARE_VERSION, true, "compare-version write", w.key);
+        check_write(*impl_, w.key, w.options);
     }
-    if (!impl_->plugin->batch) {  // no atomic batch: one write at a time, stopping at the first failure
+    const tote_batch_ext* batch = impl_->ext().batch;
+    if (!batch) {  // no atomic batch: one write at a time, stopping at the first failure
         for (size_t i = 0; i < writes.size(); ++i) {
             try {
                 write(writes[i].key, writes[i].value, writes[i].options);
@@ -310,16 +431,14 @@ void Store::write_batch(const std::vector<BatchWrite>& writes) {
     ops.reserve(writes.size());
     pointers.reserve(writes.size());
     for (const BatchWrite& w : writes) {
-        ops.push_back(make_op(w.key, w.value, w.options));
+        ops.push_back(make_op(*impl_, w.key, w.value, w.options));
         pointers.push_back(&ops.back());
     }
     size_t failed = writes.size();
-    Call call;
-    tote_status status;
-    {
-        auto lock = impl_->lock();
-        status = impl_->plugin->batch->write_batch(impl_->handle, call.get(), pointers.data(), pointers.size(), &failed);
-    }
+    Call call = impl_->call();
+    tote_status status = invoke(*impl_, call, [&](tote_store* h, const tote_call* c) {
+        return batch->write_batch(h, c, pointers.data(), pointers.size(), &failed);
+    });
     if (status == TOTE_OK) return;
     std::string what = "atomic batch of " + std::to_string(writes.size()) + " writes in " + impl_->url;
     if (failed < writes.size()) what += " (write #" + std::to_string(failed) + ", key " + quote(writes[failed].key) + ")";
@@ -359,11 +478,27 @@ void Store::rename(std::string_view from_view, std::string_view to_view, bool re
     const CheckedKey to_checked(to_view);
     const std::string_view to = to_checked;
     require(*impl_, TOTE_CAP_RENAME, true, "rename", from);
-    Call call;
-    auto lock = impl_->lock();
-    call.check(impl_->table().rename(impl_->handle, call.get(), from.data(), from.size(), to.data(), to.size(),
-                                     replace ? 0 : TOTE_RENAME_NO_REPLACE),
-               [&] { return "rename " + quote(from) + " to " + quote(to) + " in " + impl_->url; });
+    invoke_checked(*impl_,
+                   [&](tote_store* h, const tote_call* c) {
+                       return impl_->table().rename(h, c, from.data(), from.size(), to.data(), to.size(),
+                                                    replace ? 0 : TOTE_RENAME_NO_REPLACE);
+                   },
+                   [&] { return "rename " + quote(from) + " to " + quote(to) + " in " + impl_->url; });
+}
+
+std::string Store::info() const {
+    const tote_admin_ext* admin = impl_->ext().admin;
+    if (admin == nullptr || admin->info == nullptr)
+        throw Error(Status::unsupported, "unsupported: info of " + impl_->url + ": the " + impl_->plugin->info.name +
+                                             " plugin describes no store (it offers no " TOTE_EXT_ADMIN " info)");
+    StringSink sink;
+    invoke_checked(*impl_, [&](tote_store* h, const tote_call* c) { return admin->info(h, c, &append_to_string, &sink); },
+                   [&] { return "info of " + impl_->url; });
+    const nlohmann::json parsed = nlohmann::json::parse(sink.value, nullptr, false);
+    if (!parsed.is_object())
+        throw Error(Status::internal, "internal error: info of " + impl_->url + ": the " + impl_->plugin->info.name +
+                                          " plugin's description is not a JSON object: " + sink.value.substr(0, 200));
+    return std::move(sink.value);
 }
 
 }  // namespace tote

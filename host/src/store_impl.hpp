@@ -1,8 +1,10 @@
 // store_impl.hpp — what a tote::Store holds: the plugin, its open store handle, and the serialising mutex for
-// plugins that are not thread-safe. Shared by host.cpp (which opens) and store.cpp (which operates).
+// plugins that are not thread-safe; and invoke(), the one way a plugin operation is called. Shared by host.cpp
+// (which opens), store.cpp (which operates) and lock.cpp.
 #ifndef TOTE_HOST_STORE_IMPL_HPP
 #define TOTE_HOST_STORE_IMPL_HPP
 
+#include "call.hpp"
 #include "loader.hpp"
 
 #include <tote/store.hpp>
@@ -31,10 +33,31 @@ struct Store::Impl {
     }
 
     const tote_plugin& table() const { return *plugin->descriptor; }
+    const detail::Extensions& ext() const { return plugin->ext; }
+    uint64_t capabilities() const { return plugin->info.capabilities; }  // those the host's ABI version knows
     std::unique_lock<std::mutex> lock() {
         return serialised ? std::unique_lock<std::mutex>(mutex) : std::unique_lock<std::mutex>();
     }
+    detail::Call call() const { return detail::Call(plugin->host_abi); }
 };
+
+namespace detail {
+
+// One operation of the plugin: fn(handle, call) runs under the store's lock when the plugin is not thread-safe.
+// Returns the status; the plugin's message stays in call.
+template <class Fn> tote_status invoke(Store::Impl& impl, const Call& call, Fn&& fn) {
+    auto lock = impl.lock();
+    return fn(impl.handle, call.get());
+}
+
+// The same, throwing the Error for a failure; what() names the operation ("read 'a' in json:///x") and is only
+// built on failure.
+template <class Fn, class What> void invoke_checked(Store::Impl& impl, Fn&& fn, What&& what) {
+    Call call = impl.call();
+    call.check(invoke(impl, call, fn), what);
+}
+
+}  // namespace detail
 
 // The operations on keys that are already valid — user keys checked by Store's methods, or the host's own keys
 // under ".tote/" (locks), which user keys may not name. Keys must be NUL-terminated at key[size()] (the ABI

@@ -181,6 +181,11 @@ void JsonStore::sync(int dir_fd, std::string_view key) {
 }
 
 void JsonStore::read(std::string_view key, plugin::ValueSink& sink, plugin::Stat* stat) {
+    read_range(key, 0, UINT64_MAX, sink, stat);
+}
+
+void JsonStore::read_range(std::string_view key, uint64_t offset, uint64_t length, plugin::ValueSink& sink,
+                           plugin::Stat* stat) {
     // O_NONBLOCK: opening a FIFO someone planted in the store must not wait for a writer.
     Fd fd(open_no_symlinks(root_fd_.get(), std::string(key), O_RDONLY | O_NONBLOCK));
     if (!fd) {
@@ -194,15 +199,18 @@ void JsonStore::read(std::string_view key, plugin::ValueSink& sink, plugin::Stat
     if (!S_ISREG(st.st_mode))
         throw Error(TOTE_INVALID_ARGUMENT, path_of(key) + " is not a regular file (a FIFO, socket or device is not a key)");
 
-    // Read exactly the size seen by fstat: the bytes and the version then describe one state of the file even if
-    // an append lands meanwhile (a rename-based write never changes this inode's content).
+    // Read within the size seen by fstat: the bytes and the version then describe one state of the file even if
+    // an append lands meanwhile (a rename-based write never changes this inode's content). pread from the
+    // range's start: the bytes before it are never read.
     const uint64_t size = static_cast<uint64_t>(st.st_size);
+    const uint64_t start = std::min(offset, size);
+    const uint64_t end = start + std::min(length, size - start);
     thread_local std::vector<char> buffer;
-    buffer.resize(static_cast<size_t>(std::clamp<uint64_t>(size, 64 * 1024, 1024 * 1024)));
-    uint64_t done = 0;
-    while (done < size) {
-        size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size(), size - done));
-        ssize_t n = ::read(fd.get(), buffer.data(), want);
+    buffer.resize(static_cast<size_t>(std::clamp<uint64_t>(end - start, 64 * 1024, 1024 * 1024)));
+    uint64_t done = start;
+    while (done < end) {
+        size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size(), end - done));
+        ssize_t n = ::pread(fd.get(), buffer.data(), want, static_cast<off_t>(done));
         if (n < 0) {
             if (errno == EINTR) continue;
             fail("cannot read", key, errno);
@@ -346,9 +354,12 @@ void JsonStore::recover_append() {
     if (::ftruncate(journal.get(), 0) == 0 && durable_) sync_data(journal.get());
 }
 
-void JsonStore::append(std::string_view key_view, std::string_view data) {
+// The size check and the append both happen under the commit lock, which every writer of the store (in any
+// process) takes to publish: so a conditional append is race-free between processes.
+plugin::AppendResult JsonStore::append(const plugin::AppendOp& op) {
     if (read_only_) throw Error(TOTE_PERMISSION_DENIED, "the store is open read-only");
-    const std::string key(key_view);
+    const std::string key(op.key);
+    const std::string_view data = op.data;
     StoreLock::Guard guard(lock_);
     recover_append();
     for (int attempt = 0;; ++attempt) {
@@ -358,6 +369,9 @@ void JsonStore::append(std::string_view key_view, std::string_view data) {
             struct stat st;
             if (::fstat(fd.get(), &st) != 0) fail("cannot stat", key, errno);
             if (!S_ISREG(st.st_mode)) throw Error(TOTE_INVALID_ARGUMENT, path_of(key) + " is not a regular file");
+            if (op.if_size() && static_cast<uint64_t>(st.st_size) != op.expected_size)
+                throw Error(TOTE_PRECONDITION_FAILED, "the value is " + std::to_string(st.st_size) +
+                                                          " bytes long, not " + std::to_string(op.expected_size));
             // Journal first, so a crash part-way leaves a record of what to cut off (recover_append).
             Fd journal(::openat(root_fd_.get(), kAppendJournal, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666));
             if (!journal) fail("cannot write the append journal", kAppendJournal, errno);
@@ -379,7 +393,9 @@ void JsonStore::append(std::string_view key_view, std::string_view data) {
             stamp_after_current(fd.get(), parent);
             // Clearing the journal needs no sync: recovery leaves a complete append alone.
             ::ftruncate(journal.get(), 0);
-            return;
+            struct stat after;
+            if (::fstat(fd.get(), &after) != 0) fail("cannot stat", key, errno);
+            return plugin::AppendResult{static_cast<uint64_t>(st.st_size), version_of(after)};
         }
         int err = errno;
         if (err == EISDIR)
@@ -387,13 +403,18 @@ void JsonStore::append(std::string_view key_view, std::string_view data) {
         if (err == ENXIO)  // a FIFO without a reader (O_NONBLOCK): not a key
             throw Error(TOTE_INVALID_ARGUMENT, path_of(key) + " is not a regular file (a FIFO, socket or device is not a key)");
         if (err != ENOENT || attempt >= kAttempts) fail("cannot open", key, err);
+        if (op.if_size() && op.expected_size != 0)
+            throw Error(TOTE_PRECONDITION_FAILED,
+                        "the key does not exist (expected " + std::to_string(op.expected_size) + " bytes)");
         // A new key: publish the data whole with link(), so no reader ever sees a half-created key.
         TempFile temp(parent.fd);
         Fd created = write_temp(parent, key, data, temp.name());
         stamp_after_current(created.get(), parent);
         if (::linkat(parent.fd, temp.name().c_str(), parent.fd, parent.leaf.c_str(), 0) == 0) {
             sync(parent.fd, key);
-            return;  // TempFile removes the temporary name
+            struct stat made;
+            if (::fstat(created.get(), &made) != 0) fail("cannot stat", key, errno);
+            return plugin::AppendResult{0, version_of(made)};  // TempFile removes the temporary name
         }
         if (errno != EEXIST && errno != ENOENT) fail("cannot publish", key, errno);
         // Someone outside tote created it meanwhile: append to theirs.
@@ -416,8 +437,6 @@ void JsonStore::prune_parents(std::string_view key) {
     }
     if (removed_in >= 0) sync(removed_in, key);
 }
-
-namespace {
 
 // Removes the directory name in dir_fd and everything in it; returns how many keys (regular files with visible
 // names) went. Symbolic links are removed, never followed.
@@ -461,8 +480,6 @@ size_t remove_tree(int dir_fd, const std::string& name, const std::string& path)
         throw_errno("cannot remove directory", path, errno);
     return keys;
 }
-
-}  // namespace
 
 void JsonStore::remove(std::string_view key_view, bool recursive) {
     if (read_only_) throw Error(TOTE_PERMISSION_DENIED, "the store is open read-only");

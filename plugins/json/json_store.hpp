@@ -34,12 +34,18 @@ public:
     static std::unique_ptr<JsonStore> open(const plugin::OpenParams& params);
 
     void read(std::string_view key, plugin::ValueSink& sink, plugin::Stat* stat);
+    void read_range(std::string_view key, uint64_t offset, uint64_t length, plugin::ValueSink& sink,
+                    plugin::Stat* stat);
     plugin::Stat stat(std::string_view key);
     uint64_t write(const plugin::WriteOp& op);
-    void append(std::string_view key, std::string_view data);
+    plugin::AppendResult append(const plugin::AppendOp& op);
     void list(const plugin::ListParams& params, plugin::EntrySink& out);
     void remove(std::string_view key, bool recursive);
     void rename(std::string_view from, std::string_view to, bool replace);
+
+    // tote.admin/1: a store directory goes whole; info names the directory (json_admin.cpp).
+    static void drop(const plugin::OpenParams& params);
+    std::string info();
 
 private:
     JsonStore(std::string root, Fd root_fd, bool durable, bool read_only);

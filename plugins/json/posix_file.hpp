@@ -65,6 +65,10 @@ uint64_t version_of(const struct stat& st);
 
 int64_t mtime_ns_of(const struct stat& st);
 
+// Removes the directory name in dir_fd and everything in it, never following a symbolic link (links are removed);
+// returns how many keys (regular files with names a key can have) went. path is for messages. json_store.cpp.
+size_t remove_tree(int dir_fd, const std::string& name, const std::string& path);
+
 }  // namespace tote::json_plugin
 
 #endif  // TOTE_JSON_POSIX_FILE_HPP

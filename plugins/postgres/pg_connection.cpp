@@ -61,6 +61,13 @@ Params& Params::int8(int64_t value) {
     return add(owned_.back());
 }
 
+Params& Params::null() {
+    values_.push_back(nullptr);  // libpq: a NULL value pointer is SQL NULL, whatever the length and format
+    lengths_.push_back(0);
+    formats_.push_back(1);
+    return *this;
+}
+
 // ---- Result -------------------------------------------------------------------------------------------------------
 
 Result::~Result() { PQclear(result_); }

@@ -58,6 +58,7 @@ public:
     Params& text(std::string_view value) { return add(value); }
     Params& bytes(std::string_view value) { return add(value); }
     Params& int8(int64_t value);
+    Params& null();  // SQL NULL (of the type the statement declares)
 
     int count() const { return static_cast<int>(values_.size()); }
     const char* const* values() const { return values_.data(); }

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace tote::postgres_plugin {
@@ -146,18 +147,23 @@ bool schema_exists(Connection& c, const Settings& s) {
     return c.run_sql("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1::text", params).rows() > 0;
 }
 
+// The table and its expiry index, in one transaction: a crash or a lost race leaves no half-made store.
 void create_table(Connection& c, const Settings& s, const std::string& table) {
     try {
         // Only if missing: CREATE SCHEMA IF NOT EXISTS still needs the CREATE privilege on the database.
         if (!schema_exists(c, s)) c.run_sql(("CREATE SCHEMA IF NOT EXISTS " + quoted(s.schema)).c_str());
-        c.run_sql(("CREATE TABLE IF NOT EXISTS " + table +
+        c.run_sql("BEGIN");
+        c.run_sql(("CREATE TABLE " + table +
                    " (key TEXT COLLATE \"C\" PRIMARY KEY, value BYTEA NOT NULL, version BIGINT NOT NULL, "
-                   "mtime_ns BIGINT NOT NULL)")
+                   "mtime_ns BIGINT NOT NULL, expires_ns BIGINT)")
                       .c_str());
+        c.run_sql(("CREATE INDEX ON " + table + " (expires_ns) WHERE expires_ns IS NOT NULL").c_str());
+        c.run_sql("COMMIT");
     } catch (const Error& e) {
-        // Two clients creating the same table at once: IF NOT EXISTS does not cover the race, and the loser fails
-        // on a catalog's unique index (23505) or with duplicate_table/duplicate_schema (42P07/42P06, INTERNAL
-        // here). The caller looks again and finds the winner's table.
+        c.rollback_quietly();
+        // Two clients creating the same table at once: the loser fails on a catalog's unique index (23505) or
+        // with duplicate_table/duplicate_schema (42P07/42P06, INTERNAL here). The caller looks again and finds
+        // the winner's table.
         if (e.status() != TOTE_ALREADY_EXISTS && std::strstr(e.what(), "42P07") == nullptr &&
             std::strstr(e.what(), "42P06") == nullptr)
             throw;
@@ -165,8 +171,9 @@ void create_table(Connection& c, const Settings& s, const std::string& table) {
 }
 
 // The columns, key collation and unique index the store's SQL relies on. Extra columns are tolerated (our
-// statements name theirs); anything missing or different is CORRUPT: this is not a tote store.
-void check_layout(Connection& c, const TableInfo& info, const std::string& name) {
+// statements name theirs); anything missing or different is CORRUPT: this is not a tote store. Returns whether the
+// table has the expires_ns column (tote 0.1 made tables without it).
+bool check_layout(Connection& c, const TableInfo& info, const std::string& name) {
     Params params;
     params.int8(info.oid);
     const Result columns = c.run_sql(
@@ -179,7 +186,7 @@ void check_layout(Connection& c, const TableInfo& info, const std::string& name)
         const char* type;
         bool found;
     } expected[] = {{"key", "text", false}, {"value", "bytea", false}, {"version", "bigint", false},
-                    {"mtime_ns", "bigint", false}};
+                    {"mtime_ns", "bigint", false}, {"expires_ns", "bigint", false}};
     std::string layout;
     for (int i = 0; i < columns.rows(); ++i) {
         const std::string column(columns.bytes(i, 0)), type(columns.bytes(i, 1)), collation(columns.bytes(i, 2));
@@ -197,7 +204,7 @@ void check_layout(Connection& c, const TableInfo& info, const std::string& name)
         }
     }
     for (const Expected& e : expected)
-        if (!e.found)
+        if (!e.found && std::strcmp(e.column, "expires_ns") != 0)
             throw Error(TOTE_CORRUPT, name + " is not a tote store: it has no column " + e.column + " " + e.type +
                                           " (its columns: " + (layout.empty() ? "none" : layout) + ")");
     const Result unique = c.run_sql(
@@ -207,6 +214,26 @@ void check_layout(Connection& c, const TableInfo& info, const std::string& name)
         params);
     if (unique.rows() == 0)
         throw Error(TOTE_CORRUPT, name + " is not a tote store: key is not its primary key (no unique index on key)");
+    return expected[4].found;
+}
+
+// Adds expires_ns (and its index) to a table tote 0.1 made, under a lock that keeps two clients from both doing
+// it. False if this role may not alter the table (only its owner may): the store then works without expiry.
+bool add_expiry_column(Connection& c, const TableInfo& info, const std::string& table, const std::string& name) {
+    try {
+        c.run_sql("BEGIN");
+        c.run_sql(("LOCK TABLE " + table + " IN SHARE ROW EXCLUSIVE MODE").c_str());
+        if (!check_layout(c, info, name)) {
+            c.run_sql(("ALTER TABLE " + table + " ADD COLUMN expires_ns BIGINT").c_str());
+            c.run_sql(("CREATE INDEX ON " + table + " (expires_ns) WHERE expires_ns IS NOT NULL").c_str());
+        }
+        c.run_sql("COMMIT");
+        return true;
+    } catch (const Error& e) {
+        c.rollback_quietly();
+        if (e.status() == TOTE_PERMISSION_DENIED) return false;
+        throw;
+    }
 }
 
 bool is_true(std::string_view binary_bool) { return binary_bool.size() == 1 && binary_bool[0] != 0; }
@@ -232,7 +259,8 @@ void check_privileges(Connection& c, const TableInfo& info, const Settings& s, c
                                                 (read_only ? "" : " (open the store read-only to read it)"));
 }
 
-void open_table(Connection& c, const Settings& s, const std::string& table, bool create, bool read_only) {
+// Finds (or creates) the store's table and checks it; returns whether it has the expires_ns column.
+bool open_table(Connection& c, const Settings& s, const std::string& table, bool create, bool read_only) {
     const std::string name = s.schema + "." + s.table + " in database " + c.database();
     Params none;
     const Result server = c.run_sql(
@@ -258,8 +286,19 @@ void open_table(Connection& c, const Settings& s, const std::string& table, bool
     // Ordinary or partitioned tables only: a view or foreign table would not give the guarantees we promise.
     if (info.kind != "r" && info.kind != "p")
         throw Error(TOTE_CORRUPT, name + " is not a plain table (pg_class.relkind '" + info.kind + "')");
-    check_layout(c, info, name);
+    bool expiry = check_layout(c, info, name);
     check_privileges(c, info, s, name, read_only);
+    if (!expiry && !read_only) expiry = add_expiry_column(c, info, table, name);
+    return expiry;
+}
+
+std::string json_text(std::string_view text) {
+    std::string out = "\"";
+    for (char ch : text) {
+        if (ch == '"' || ch == '\\') out += '\\';
+        if (static_cast<unsigned char>(ch) >= 0x20) out += ch;
+    }
+    return out + "\"";
 }
 
 }  // namespace
@@ -271,10 +310,43 @@ std::unique_ptr<PgStore> PgStore::open(const plugin::OpenParams& params) {
     const std::string table = quoted(settings.schema) + "." + quoted(settings.table);
     // The first connection is made now, so that a server that is down, a wrong password or a missing table fail
     // the open; it stays in the pool. Repeatable: every step is a read or an IF NOT EXISTS.
-    pool->run("open", Repeat::always, [&](Connection& c) {
-        open_table(c, settings, table, params.create(), params.read_only());
+    const bool expiry = pool->run("open", Repeat::always, [&](Connection& c) {
+        return open_table(c, settings, table, params.create(), params.read_only());
     });
-    return std::make_unique<PgStore>(std::move(pool), table);
+    return std::make_unique<PgStore>(std::move(pool), table, settings.schema + "." + settings.table, expiry);
+}
+
+void PgStore::drop(const plugin::OpenParams& params) {
+    const Settings settings = parse_settings(params);
+    Pool pool(connect_config(params, settings), 1, static_cast<int>(settings.retries));
+    const std::string table = quoted(settings.schema) + "." + quoted(settings.table);
+    // Not repeated once the DROP may have been applied: the repeat would find no table and say NOT_FOUND.
+    pool.run("drop", Repeat::if_unapplied, [&](Connection& c) {
+        const std::string name = settings.schema + "." + settings.table + " in database " + c.database();
+        const TableInfo info = find_table(c, settings);
+        if (!info.exists) throw Error(TOTE_NOT_FOUND, "no table " + name);
+        if (info.kind != "r" && info.kind != "p")
+            throw Error(TOTE_CORRUPT, name + " is not a plain table, so not a tote store; nothing was dropped");
+        check_layout(c, info, name);  // CORRUPT, untouched, unless it is a tote store
+        c.run_sql(("DROP TABLE " + table).c_str());
+    });
+}
+
+std::string PgStore::info() {
+    const std::string quoted_name = "\"" + name_.substr(0, name_.find('.')) + "\".\"" + name_.substr(name_.find('.') + 1) + "\"";
+    Params of_table;
+    of_table.text(quoted_name);
+    const Result row = pool_->run("info", Repeat::always, [&](Connection& c) {
+        return c.run_sql("SELECT pg_catalog.current_setting('server_version'), pg_catalog.current_database()::text, "
+                         "pg_catalog.pg_total_relation_size($1::text::regclass), "
+                         "(SELECT c.reltuples::int8 FROM pg_catalog.pg_class c WHERE c.oid = $1::text::regclass)",
+                         of_table);
+    });
+    return "{\"engine\": " + json_text("PostgreSQL " + std::string(row.bytes(0, 0))) +
+           ", \"server\": " + json_text(pool_->config().address) + ", \"database\": " + json_text(row.bytes(0, 1)) +
+           ", \"table\": " + json_text(name_) + ", \"bytes_on_disk\": " + std::to_string(row.int8(0, 2)) +
+           ", \"keys_estimate\": " + std::to_string(std::max<int64_t>(row.int8(0, 3), 0)) +
+           ", \"expiry\": " + (sql_.expiry ? "true" : "false") + "}";
 }
 
 }  // namespace tote::postgres_plugin

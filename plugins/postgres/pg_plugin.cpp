@@ -47,7 +47,8 @@ const tote_option_spec kOptions[] = {
 // THREAD_SAFE: a store is a pool of connections guarded by a mutex; concurrent calls each take a connection.
 constexpr uint64_t kCapabilities = TOTE_CAP_WRITE | TOTE_CAP_APPEND | TOTE_CAP_LIST | TOTE_CAP_RENAME |
                                    TOTE_CAP_CREATE_ONLY | TOTE_CAP_COMPARE_VERSION | TOTE_CAP_ATOMIC_BATCH |
-                                   TOTE_CAP_THREAD_SAFE | TOTE_CAP_KEY_AND_PREFIX | TOTE_CAP_PERSISTENT;
+                                   TOTE_CAP_THREAD_SAFE | TOTE_CAP_KEY_AND_PREFIX | TOTE_CAP_PERSISTENT |
+                                   TOTE_CAP_EXPIRY;
 
 }  // namespace
 

@@ -76,7 +76,8 @@ void Pool::give_up(const char* op, int attempts, const std::string& why, bool lo
 }
 
 void Pool::ambiguous(const char* op, const std::string& why) const {
-    throw Error(TOTE_UNAVAILABLE,
+    // TOTE_UNKNOWN_OUTCOME (ABI 1.1); tote/plugin.hpp turns it into TOTE_UNAVAILABLE for a 1.0 host.
+    throw Error(TOTE_UNKNOWN_OUTCOME,
                 std::string("connection lost during ") + op + "; it may or may not have been applied: " + why);
 }
 

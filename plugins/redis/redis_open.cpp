@@ -49,6 +49,7 @@ std::shared_ptr<TlsContext> tls_option(const plugin::OpenParams& params, bool tl
 
 std::unique_ptr<RedisStore> RedisStore::open(const plugin::OpenParams& params) {
     const std::string scheme = params.url.substr(0, params.url.find("://"));
+    const bool create = params.create();
 
     const std::string prefix = prefix_option(params);
     const auto pool_size = static_cast<size_t>(ranged_int_option(params, kOptionPoolSize, kDefaultPoolSize, 1, kMaxPoolSize));
@@ -72,7 +73,7 @@ std::unique_ptr<RedisStore> RedisStore::open(const plugin::OpenParams& params) {
         scripts.load(*connection, refused);
         const std::string marker = prefix + ":store", index = prefix + ":index", seq = prefix + ":seq";
         Reply reply = scripts.run(*connection, Script::open_store, {marker, index, seq},
-                                  {kStoreMarker, params.create() ? "1" : "0"}, refused);
+                                  {kStoreMarker, create ? "1" : "0"}, refused);
         if (reply->type != REDIS_REPLY_INTEGER) throw Error(TOTE_INTERNAL, "unexpected reply when opening the store");
         state = reply->integer;
     } catch (const Transient& e) {

@@ -98,16 +98,18 @@ void Pool::run_erased(const char* op, Kind kind, const std::function<void(Connec
             const std::string maybe = uncertain ? "; it may or may not have been applied" : "";
             if (failure.timeout())
                 throw Error(TOTE_TIMEOUT, std::string(op) + " on " + server + ": " + failure.what() + maybe);
+            // TOTE_UNKNOWN_OUTCOME (ABI 1.1) where the store may have changed; tote/plugin.hpp turns it into
+            // TOTE_UNAVAILABLE for a 1.0 host.
             if (sent && kind == Kind::once)
-                throw Error(TOTE_UNAVAILABLE, "connection to " + server + " lost during " + op + maybe + " (" +
-                                                  failure.what() + ")");
+                throw Error(TOTE_UNKNOWN_OUTCOME, "connection to " + server + " lost during " + op + maybe + " (" +
+                                                      failure.what() + ")");
             last_error = failure.what();
             if (tries >= retries_) {
                 std::string message = uncertain ? "connection to " + server + " lost during " + op + maybe + "; " : "";
                 message += last_error;
                 if (retries_ > 0)
                     message += " (gave up after " + std::to_string(retries_) + " retr" + (retries_ == 1 ? "y" : "ies") + ")";
-                throw Error(TOTE_UNAVAILABLE, message);
+                throw Error(uncertain ? TOTE_UNKNOWN_OUTCOME : TOTE_UNAVAILABLE, message);
             }
         }
     }

@@ -14,8 +14,8 @@
 
 namespace tote::redis_plugin {
 
-enum class Script { open_store, read, stat, write, append, remove, remove_range, rename, batch };
-inline constexpr size_t kScriptCount = 9;
+enum class Script { open_store, read, read_range, stat, list_live, write, append, remove, remove_range, rename, batch };
+inline constexpr size_t kScriptCount = 11;
 
 // What the marker key <prefix>:store holds: identifies a store of this plugin and its data layout version.
 inline constexpr std::string_view kStoreMarker = "tote-redis/1";

@@ -5,6 +5,7 @@
 
 #include <first_party.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -64,6 +65,22 @@ bool starts_with(std::string_view text_, std::string_view start) { return text_.
 std::string subtree_min(std::string_view name) { return "[" + std::string(name) + "/"; }
 std::string subtree_max(std::string_view name) { return "(" + std::string(name) + "0"; }
 
+// An expiry as the scripts take it: nanoseconds (stored) and milliseconds (PEXPIREAT, scores), '' for none.
+struct Expiry {
+    std::string ns, ms;
+};
+Expiry expiry_of(const plugin::WriteOp& op) {
+    if (!op.expires()) return {};
+    // Milliseconds, rounded down: Redis removes the value no later than its expiry time.
+    const int64_t ms = op.expires_ns >= 0 ? op.expires_ns / 1000000 : -((-op.expires_ns + 999999) / 1000000);
+    return {std::to_string(op.expires_ns), std::to_string(ms)};
+}
+
+int64_t parse_expiry(const redisReply& reply, const char* what) {
+    if (reply.type == REDIS_REPLY_NIL) return 0;
+    return parse_mtime(reply, what);
+}
+
 const char* write_op_name(const plugin::WriteOp& op) {
     return op.create_only() ? "create-only write" : op.if_version() ? "compare-version write" : "write";
 }
@@ -80,6 +97,7 @@ RedisStore::RedisStore(ConnectSettings settings, size_t pool_size, int retries, 
       index_(base_ + "index"),
       seq_(base_ + "seq"),
       marker_(base_ + "store"),
+      expiry_(base_ + "expiry"),
       read_only_(read_only) {
     pool_.adopt(std::move(first));
 }
@@ -130,30 +148,62 @@ void RedisStore::read(std::string_view key, plugin::ValueSink& sink, plugin::Sta
         throw Error(TOTE_CORRUPT, "the key has a version but its value " + v + " is missing on the server");
     if (stat != nullptr) {
         *stat = plugin::Stat{TOTE_KIND_KEY, value.len, parse_mtime(element(*reply, 2, "read"), "read"),
-                             parse_version(element(*reply, 1, "read"), "read")};
+                             parse_version(element(*reply, 1, "read"), "read"),
+                             parse_expiry(element(*reply, 3, "read"), "read")};
     }
     sink.write(text(value, "read"));
+}
+
+void RedisStore::read_range(std::string_view key, uint64_t offset, uint64_t length, plugin::ValueSink& sink,
+                            plugin::Stat* stat) {
+    const std::string v = value_key(key), m = meta_key(key);
+    // GETRANGE takes the first and the last byte (inclusive); a string holds at most 512 MB, so the clamp below
+    // changes nothing that exists. No byte at all (length 0) is sent as ''.
+    constexpr uint64_t kMax = uint64_t{1} << 40;
+    const uint64_t first = std::min(offset, kMax), count = std::min(length, kMax);
+    const std::string from = count == 0 ? "" : std::to_string(first), to = count == 0 ? "" : std::to_string(first + count - 1);
+    Reply reply = pool_.run("read", Kind::read, [&](Connection& c, const Attempt&) {
+        return scripts_.run(c, Script::read_range, {v, m}, {from, to}, refused("read"));
+    });
+    if (reply->type == REDIS_REPLY_NIL) throw Error(TOTE_NOT_FOUND, "no such key");
+    if (stat != nullptr)
+        *stat = plugin::Stat{TOTE_KIND_KEY, static_cast<uint64_t>(integer(element(*reply, 1, "read"), "read")),
+                             parse_mtime(element(*reply, 3, "read"), "read"),
+                             parse_version(element(*reply, 2, "read"), "read"),
+                             parse_expiry(element(*reply, 4, "read"), "read")};
+    sink.write(text(element(*reply, 0, "read"), "read"));
 }
 
 plugin::Stat RedisStore::stat(std::string_view key) {
     const std::string v = value_key(key), m = meta_key(key), min = subtree_min(key), max = subtree_max(key);
     Reply reply = pool_.run("stat", Kind::read, [&](Connection& c, const Attempt&) {
-        return scripts_.run(c, Script::stat, {v, m, index_}, {min, max}, refused("stat"));
+        return scripts_.run(c, Script::stat, {v, m, index_}, {min, max, base_}, refused("stat"));
     });
     const int64_t kind = integer(element(*reply, 0, "stat"), "stat");
     if (kind == 1) {
         return plugin::Stat{TOTE_KIND_KEY, static_cast<uint64_t>(integer(element(*reply, 1, "stat"), "stat")),
                             parse_mtime(element(*reply, 3, "stat"), "stat"),
-                            parse_version(element(*reply, 2, "stat"), "stat")};
+                            parse_version(element(*reply, 2, "stat"), "stat"),
+                            parse_expiry(element(*reply, 4, "stat"), "stat")};
     }
-    if (kind == 2) return plugin::Stat{TOTE_KIND_PREFIX, 0, 0, 0};
+    if (kind == 2) return plugin::Stat{TOTE_KIND_PREFIX, 0, 0, 0, 0};
     throw Error(TOTE_NOT_FOUND, "no such key or prefix");
+}
+
+bool RedisStore::any_expiring() {
+    const Reply reply = pool_.run("list", Kind::read, [&](Connection& c, const Attempt&) {
+        Reply r = c.command({"EXISTS", expiry_});
+        if (r->type == REDIS_REPLY_ERROR) fail_reply(*r, refused("listing"));
+        return r;
+    });
+    return integer(*reply, "EXISTS") > 0;
 }
 
 // Listing uses the sorted set P:index, not SCAN: SCAN returns keys in no particular order (and may return one
 // twice), while tote lists in byte order and resumes with start_after. All members have score 0, so Redis orders
 // them by their bytes (memcmp), which is tote's order, and ZRANGEBYLEX ... LIMIT streams any range of them in
-// pages: O(log n) per page, nothing held in memory but one page, and never KEYS.
+// pages: O(log n) per page, nothing held in memory but one page, and never KEYS. While some key of the store
+// expires, each page is a script that also drops the keys P:expiry says are gone (the index lags behind).
 void RedisStore::list(const plugin::ListParams& params, plugin::EntrySink& out) {
     const std::string_view prefix = params.prefix;
     const std::string_view after = params.start_after;
@@ -167,20 +217,27 @@ void RedisStore::list(const plugin::ListParams& params, plugin::EntrySink& out) 
         min = "(" + std::string(after);
     else
         min = prefix.empty() ? "-" : "[" + std::string(prefix);
+    const bool filter = any_expiring();
 
     for (;;) {
         // Fetch one page, give the connection back, then emit: the callback may call into the store.
         // The keys are used where they lie in the reply (one allocation per page, not per key).
         const Reply reply = pool_.run("list", Kind::read, [&](Connection& c, const Attempt&) {
-            Reply r = c.command({"ZRANGEBYLEX", index_, min, max, "LIMIT", "0", kPageKeysText});
+            Reply r = filter ? scripts_.run(c, Script::list_live, {index_, expiry_}, {min, max, kPageKeysText},
+                                            refused("listing"))
+                             : c.command({"ZRANGEBYLEX", index_, min, max, "LIMIT", "0", kPageKeysText});
             if (r->type == REDIS_REPLY_ERROR) fail_reply(*r, refused("listing"));
             if (r->type != REDIS_REPLY_ARRAY) unexpected("ZRANGEBYLEX");
             return r;
         });
+        // The page: the keys to consider, the last key the server scanned, and how many it scanned.
+        const size_t first = filter ? 2 : 0;
         std::vector<std::string_view> page;
         page.reserve(reply->elements);
-        for (size_t i = 0; i < reply->elements; ++i) page.push_back(text(element(*reply, i, "list"), "list"));
-        if (page.empty()) return;
+        for (size_t i = first; i < reply->elements; ++i) page.push_back(text(element(*reply, i, "list"), "list"));
+        const size_t scanned = filter ? static_cast<size_t>(integer(element(*reply, 1, "list"), "list")) : page.size();
+        if (scanned == 0) return;
+        const std::string_view last = filter ? text(element(*reply, 0, "list"), "list") : page.back();
         std::string skipping;  // one level: the sub-prefix already reported, whose keys are passed over
         bool seek = false;
         for (const std::string_view key : page) {
@@ -197,16 +254,16 @@ void RedisStore::list(const plugin::ListParams& params, plugin::EntrySink& out) 
             if (std::string_view(skipping) > after && !out.emit(skipping, TOTE_KIND_PREFIX)) return;
             // If the page ends inside this subtree, ask for the keys after it rather than paging through it: a
             // sub-prefix holding a million keys costs one ZRANGEBYLEX.
-            if (starts_with(page.back(), skipping)) {
+            if (starts_with(last, skipping)) {
                 seek = true;
                 break;
             }
         }
-        if (page.size() < kPageKeys) return;  // the range holds nothing after this page
+        if (scanned < kPageKeys) return;  // the range holds nothing after this page
         if (seek)
             min = "[" + skipping.substr(0, skipping.size() - 1) + "0";  // the first key after "prefix/seg/..."
         else
-            min = "(" + std::string(page.back());
+            min = "(" + std::string(last);
     }
 }
 
@@ -218,9 +275,10 @@ uint64_t RedisStore::write(const plugin::WriteOp& op) {
     const char* name = write_op_name(op);
     // A plain write may be sent again after a lost connection; a conditional one may not (redis_pool.hpp).
     const Kind kind = op.create_only() || op.if_version() ? Kind::once : Kind::idempotent_write;
+    const Expiry expiry = expiry_of(op);
     Reply reply = pool_.run(name, kind, [&](Connection& c, const Attempt&) {
-        return scripts_.run(c, Script::write, {v, m, index_, seq_, marker_}, {op.key, op.value, write_mode(op), expected},
-                            refused(name));
+        return scripts_.run(c, Script::write, {v, m, index_, seq_, marker_, expiry_},
+                            {op.key, op.value, write_mode(op), expected, expiry.ns, expiry.ms, base_}, refused(name));
     });
     switch (integer(element(*reply, 0, "write"), "write")) {
     case 0: return parse_version(element(*reply, 1, "write"), "write");
@@ -232,15 +290,22 @@ uint64_t RedisStore::write(const plugin::WriteOp& op) {
     }
 }
 
-void RedisStore::append(std::string_view key, std::string_view data) {
+plugin::AppendResult RedisStore::append(const plugin::AppendOp& op) {
     check_writable();
-    const std::string v = value_key(key), m = meta_key(key);
-    Reply reply = pool_.run("append", Kind::once, [&](Connection& c, const Attempt&) {
-        return scripts_.run(c, Script::append, {v, m, index_, seq_, marker_}, {key, data}, refused("append"));
+    const std::string v = value_key(op.key), m = meta_key(op.key);
+    const std::string expected = op.if_size() ? std::to_string(op.expected_size) : "";
+    const char* name = op.if_size() ? "conditional append" : "append";
+    Reply reply = pool_.run(name, Kind::once, [&](Connection& c, const Attempt&) {
+        return scripts_.run(c, Script::append, {v, m, index_, seq_, marker_, expiry_}, {op.key, op.data, expected, base_},
+                            refused(name));
     });
     const int64_t code = integer(element(*reply, 0, "append"), "append");
     if (code == -1) store_gone();
+    if (code == 3)
+        throw Error(TOTE_PRECONDITION_FAILED, "the value is not " + std::to_string(op.expected_size) + " bytes long");
     if (code != 0) unexpected("append");
+    return plugin::AppendResult{static_cast<uint64_t>(integer(element(*reply, 2, "append"), "append")),
+                                parse_version(element(*reply, 1, "append"), "append")};
 }
 
 void RedisStore::remove(std::string_view key, bool recursive) {
@@ -249,32 +314,34 @@ void RedisStore::remove(std::string_view key, bool recursive) {
     // Removes are sent again after a lost connection (the key ends up absent either way). If an earlier attempt
     // may have been applied, finding nothing on the retry counts as removed: the key may well have gone with it.
     bool removed = pool_.run("remove", Kind::idempotent_write, [&](Connection& c, const Attempt& attempt) {
-        Reply reply = scripts_.run(c, Script::remove, {v, m, index_}, {key}, refused("remove"));
+        Reply reply = scripts_.run(c, Script::remove, {v, m, index_, expiry_}, {key}, refused("remove"));
         return integer(*reply, "remove") == 1 || attempt.after_maybe_applied;
     });
-    if (recursive) {
-        // Everything under key + "/", one chunk per script: each chunk is atomic, the whole is not (README.md).
-        const std::string min = subtree_min(key), max = subtree_max(key);
-        for (;;) {
-            const int64_t count =
-                pool_.run("recursive remove", Kind::idempotent_write, [&](Connection& c, const Attempt& attempt) {
-                    if (attempt.after_maybe_applied) removed = true;
-                    Reply reply = scripts_.run(c, Script::remove_range, {index_}, {base_, min, max, kPageKeysText},
-                                               refused("recursive remove"));
-                    return integer(*reply, "recursive remove");
-                });
-            if (count > 0) removed = true;
-            if (count < static_cast<int64_t>(kPageKeys)) break;
-        }
-    }
+    // Everything under key + "/", one chunk per script: each chunk is atomic, the whole is not (README.md).
+    if (recursive && remove_range(subtree_min(key), subtree_max(key)) > 0) removed = true;
     if (!removed) throw Error(TOTE_NOT_FOUND, recursive ? "no such key or prefix" : "no such key");
+}
+
+int64_t RedisStore::remove_range(const std::string& min, const std::string& max) {
+    int64_t removed = 0;
+    for (;;) {
+        bool full = false;
+        pool_.run("recursive remove", Kind::idempotent_write, [&](Connection& c, const Attempt& attempt) {
+            if (attempt.after_maybe_applied) removed = std::max<int64_t>(removed, 1);
+            Reply reply = scripts_.run(c, Script::remove_range, {index_, expiry_}, {base_, min, max, kPageKeysText},
+                                       refused("recursive remove"));
+            removed += integer(element(*reply, 0, "recursive remove"), "recursive remove");
+            full = integer(element(*reply, 1, "recursive remove"), "recursive remove") == 1;
+        });
+        if (!full) return removed;
+    }
 }
 
 void RedisStore::rename(std::string_view from, std::string_view to, bool replace) {
     check_writable();
     const std::string vf = value_key(from), mf = meta_key(from), vt = value_key(to), mt = meta_key(to);
     Reply reply = pool_.run("rename", Kind::once, [&](Connection& c, const Attempt&) {
-        return scripts_.run(c, Script::rename, {vf, mf, vt, mt, index_}, {from, to, replace ? "1" : "0"},
+        return scripts_.run(c, Script::rename, {vf, mf, vt, mt, index_, expiry_}, {from, to, replace ? "1" : "0"},
                             refused("rename"));
     });
     switch (integer(*reply, "rename")) {
@@ -293,22 +360,27 @@ void RedisStore::write_batch(const std::vector<plugin::WriteOp>& ops, size_t& fa
     // after a lost connection (redis_pool.hpp).
     const std::string count = std::to_string(ops.size());
     std::vector<std::string> expected;
+    std::vector<Expiry> expiries;
     expected.reserve(ops.size());
+    expiries.reserve(ops.size());
     std::vector<std::string_view> args;
-    args.reserve(2 + 4 * ops.size());
+    args.reserve(2 + 6 * ops.size());
     args.push_back(base_);
     args.push_back(count);
     bool all_plain = true;
     for (const plugin::WriteOp& op : ops) {
         expected.push_back(std::to_string(op.expected_version));  // reserved: the views below stay valid
+        expiries.push_back(expiry_of(op));
         args.push_back(op.key);
         args.push_back(op.value);
         args.push_back(write_mode(op));
         args.push_back(expected.back());
+        args.push_back(expiries.back().ns);
+        args.push_back(expiries.back().ms);
         all_plain = all_plain && !op.create_only() && !op.if_version();
     }
     Reply reply = pool_.run("batch", all_plain ? Kind::idempotent_write : Kind::once, [&](Connection& c, const Attempt&) {
-        return scripts_.run(c, Script::batch, {index_, seq_, marker_}, args, refused("batch"));
+        return scripts_.run(c, Script::batch, {index_, seq_, marker_, expiry_}, args, refused("batch"));
     });
     const int64_t code = integer(element(*reply, 0, "batch"), "batch");
     const int64_t index = integer(element(*reply, 1, "batch"), "batch");

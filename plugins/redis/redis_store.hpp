@@ -50,13 +50,20 @@ public:
     static std::unique_ptr<RedisStore> open(const plugin::OpenParams& params);
 
     void read(std::string_view key, plugin::ValueSink& sink, plugin::Stat* stat);
+    void read_range(std::string_view key, uint64_t offset, uint64_t length, plugin::ValueSink& sink,
+                    plugin::Stat* stat);
     plugin::Stat stat(std::string_view key);
     uint64_t write(const plugin::WriteOp& op);
     void remove(std::string_view key, bool recursive);
-    void append(std::string_view key, std::string_view data);
+    plugin::AppendResult append(const plugin::AppendOp& op);
     void list(const plugin::ListParams& params, plugin::EntrySink& out);
     void rename(std::string_view from, std::string_view to, bool replace);
     void write_batch(const std::vector<plugin::WriteOp>& ops, size_t& failed_index);
+
+    // tote.admin/1 (redis_admin.cpp): drop deletes every key of the store (its marker first, so that writers stop),
+    // in chunks; info describes the server and the store.
+    static void drop(const plugin::OpenParams& params);
+    std::string info();
 
     // Public only for std::make_unique; open() is the way in. first is the connection open() checked the store
     // with; it becomes the pool's first.
@@ -69,6 +76,9 @@ private:
     std::string refused(const char* op) const;          // context for error replies: "the server at H:P refused ..."
     void check_writable() const;
     [[noreturn]] void store_gone() const;
+    // Removes every key of the index in [min, max], a chunk per script; returns how many still existed.
+    int64_t remove_range(const std::string& min, const std::string& max);
+    bool any_expiring();  // P:expiry is not empty
 
     Pool pool_;
     const Scripts scripts_;
@@ -77,6 +87,7 @@ private:
     const std::string index_;   // P:index
     const std::string seq_;     // P:seq
     const std::string marker_;  // P:store
+    const std::string expiry_;  // P:expiry
     const bool read_only_;
 };
 

@@ -158,6 +158,8 @@ bool Connection::is_read_only() const noexcept { return sqlite3_db_readonly(db_,
 
 int64_t Connection::max_length() const noexcept { return sqlite3_limit(db_, SQLITE_LIMIT_LENGTH, -1); }
 
+const char* Connection::library_version() noexcept { return sqlite3_libversion(); }
+
 // ---- Statement ----------------------------------------------------------------------------------------------------
 
 Statement::Statement(Connection& db, const char* sql) : db_(db) {
@@ -194,6 +196,11 @@ void Statement::bind_blob(int index, std::string_view bytes) {
 
 void Statement::bind_int(int index, int64_t value) {
     const int rc = sqlite3_bind_int64(stmt_, index, value);
+    if (rc != SQLITE_OK) db_.fail(rc);
+}
+
+void Statement::bind_null(int index) {
+    const int rc = sqlite3_bind_null(stmt_, index);
     if (rc != SQLITE_OK) db_.fail(rc);
 }
 
@@ -234,9 +241,30 @@ std::string_view Statement::column_blob(int index) const {
 
 int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
 
+bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
+
 void Statement::reset() noexcept {
     sqlite3_reset(stmt_);  // returns the error of the last step, which step() has already thrown
     sqlite3_clear_bindings(stmt_);
+}
+
+// ---- BlobReader ---------------------------------------------------------------------------------------------------
+
+BlobReader::BlobReader(Connection& db, const char* table, const char* column, int64_t rowid) : db_(db) {
+    const int rc = sqlite3_blob_open(db.handle(), "main", table, column, rowid, 0, &blob_);
+    if (rc != SQLITE_OK) {
+        sqlite3_blob_close(blob_);  // NULL-safe; a handle may be returned on failure
+        blob_ = nullptr;
+        db.fail(rc);
+    }
+}
+
+BlobReader::~BlobReader() { sqlite3_blob_close(blob_); }
+
+void BlobReader::read(void* out, int size, int64_t offset) {
+    // sqlite3_blob_read takes an int offset: values past 2 GiB are beyond SQLite's own row limit anyway.
+    const int rc = sqlite3_blob_read(blob_, out, size, static_cast<int>(offset));
+    if (rc != SQLITE_OK) db_.fail(rc);
 }
 
 // ---- Transaction --------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 // Forward declarations keep <sqlite3.h> out of the store's translation unit.
 struct sqlite3;
 struct sqlite3_stmt;
+struct sqlite3_blob;
 
 namespace tote::sqlite_plugin {
 
@@ -54,6 +55,8 @@ public:
     bool is_read_only() const noexcept;
     // The largest string or blob SQLite accepts (SQLITE_LIMIT_LENGTH).
     int64_t max_length() const noexcept;
+    // "3.40.1": the SQLite linked into the plugin.
+    static const char* library_version() noexcept;
 
 private:
     sqlite3* db_ = nullptr;
@@ -76,6 +79,7 @@ public:
     // is reset before the operation returns). A zero-length value is bound as an empty blob, never as NULL.
     void bind_blob(int index, std::string_view bytes);
     void bind_int(int index, int64_t value);
+    void bind_null(int index);
 
     // One step: true if a row is ready, false once the statement is done.
     bool step();
@@ -86,6 +90,7 @@ public:
     std::string_view column_text(int index) const;
     std::string_view column_blob(int index) const;
     int64_t column_int(int index) const;
+    bool column_is_null(int index) const;
 
     // sqlite3_reset + sqlite3_clear_bindings. Never fails: an error of the last step was already reported by it.
     void reset() noexcept;
@@ -93,6 +98,23 @@ public:
 private:
     Connection& db_;
     sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Incremental I/O on one blob (sqlite3_blob_open): read part of a value without loading the rest. Open it while
+// a statement that found the row is still stepped on that row, so that both see the same snapshot.
+class BlobReader {
+public:
+    BlobReader(Connection& db, const char* table, const char* column, int64_t rowid);
+    ~BlobReader();
+    BlobReader(const BlobReader&) = delete;
+    BlobReader& operator=(const BlobReader&) = delete;
+
+    // Reads size bytes at offset into out (all within the blob).
+    void read(void* out, int size, int64_t offset);
+
+private:
+    Connection& db_;
+    struct sqlite3_blob* blob_ = nullptr;
 };
 
 // Resets a statement when the scope ends, however it ends.

@@ -1,13 +1,19 @@
 // sqlite_open.cpp — SqliteStore::open(): the options, the checks on the location, recognising a tote store (and
-// refusing, untouched, every file that is not one), creating and marking a new store, and the connection settings.
+// refusing, untouched, every file that is not one), creating, marking and upgrading a store, and the connection
+// settings; and, since they recognise stores the same way, drop() and info() of "tote.admin/1".
 //
-// The one table of a store:
+// The one table of a store (schema version 2):
 //
 //   CREATE TABLE tote_kv(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value BLOB NOT NULL,
-//                        version INTEGER NOT NULL, mtime_ns INTEGER NOT NULL)
+//                        version INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, expires_ns INTEGER)
+//   CREATE INDEX tote_kv_expiry ON tote_kv(expires_ns) WHERE expires_ns IS NOT NULL
 //
 // A rowid table with a unique index on key, not a WITHOUT ROWID table keyed on key: values are typically around
 // a kilobyte or more, and with the values stored in the key's b-tree itself, writes were measured 3-4x slower.
+// expires_ns (ABI 1.1, TOTE_CAP_EXPIRY) is NULL for a value that never expires; the partial index holds only
+// the rows that do expire, so a store without any costs nothing: writes never touch it, and "is any key expiring?"
+// is one probe of an empty index. Version 1 (tote 0.1) had no expires_ns: a writable open adds it; a read-only
+// open reads such a store through a TEMP view that supplies NULL.
 #include "sqlite_store.hpp"
 
 #include <climits>
@@ -28,17 +34,23 @@ namespace {
 
 // PRAGMA application_id marks the file as a tote store ("tote" in ASCII); PRAGMA user_version is the schema version.
 constexpr int64_t kApplicationId = 0x746F7465;
-constexpr int64_t kSchemaVersion = 1;
+constexpr int64_t kSchemaVersion = 2;
+constexpr int64_t kOldestSchemaVersion = 1;  // still read (read-only) and upgraded (writable open)
 
 #define TOTE_KV_COLUMNS                                                                                      \
     "(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value BLOB NOT NULL, version INTEGER NOT NULL, " \
-    "mtime_ns INTEGER NOT NULL)"
+    "mtime_ns INTEGER NOT NULL, expires_ns INTEGER)"
 constexpr const char* kCreateTable = "CREATE TABLE tote_kv" TOTE_KV_COLUMNS;
+constexpr const char* kCreateExpiryIndex =
+    "CREATE INDEX tote_kv_expiry ON tote_kv(expires_ns) WHERE expires_ns IS NOT NULL";
 // A read-only open of a brand-new empty file cannot create the table in it, so it creates an empty one in the
 // connection's private TEMP database instead: unqualified names find temp tables first, so every statement works
 // unchanged and the store reads as empty.
 constexpr const char* kCreateTempTable = "CREATE TEMP TABLE tote_kv" TOTE_KV_COLUMNS;
 #undef TOTE_KV_COLUMNS
+// A read-only open of a version 1 store: the same columns, expires_ns always NULL.
+constexpr const char* kCreateVersion1View =
+    "CREATE TEMP VIEW tote_kv AS SELECT id, key, value, version, mtime_ns, NULL AS expires_ns FROM main.tote_kv";
 
 // ---- Options ------------------------------------------------------------------------------------------------------
 
@@ -149,7 +161,7 @@ Found classify(const Contents& contents, const std::string& path) {
             throw Error(TOTE_CORRUPT, path + " is a tote store of schema version " +
                                           std::to_string(contents.user_version) + ", newer than the version " +
                                           std::to_string(kSchemaVersion) + " this plugin reads; upgrade tote");
-        if (contents.user_version < kSchemaVersion)
+        if (contents.user_version < kOldestSchemaVersion)
             throw Error(TOTE_CORRUPT, path + " is marked as a tote store but has unknown schema version " +
                                           std::to_string(contents.user_version));
         if (!contents.has_table)
@@ -184,7 +196,18 @@ void initialise(Connection& db) {
     // Another process may have initialised (or filled) the file between inspect() and the write lock.
     if (classify(inspect(db), db.path()) == Found::tote_store) return;
     db.exec(kCreateTable);
+    db.exec(kCreateExpiryIndex);
     db.exec(("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
+    db.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+    transaction.commit();
+}
+
+// Brings a version 1 store to version 2 (adds expires_ns and its index), in one transaction.
+void upgrade(Connection& db) {
+    Transaction transaction(db);
+    if (db.query_int("PRAGMA user_version") != 1) return;  // another process was first
+    db.exec("ALTER TABLE tote_kv ADD COLUMN expires_ns INTEGER");
+    db.exec(kCreateExpiryIndex);
     db.exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
     transaction.commit();
 }
@@ -226,16 +249,53 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const plugin::OpenParams& params)
     const Found found = classify(contents, path);
     if (!read_only) {
         if (found == Found::empty_database) initialise(*db);
+        if (found == Found::tote_store && contents.user_version < kSchemaVersion) upgrade(*db);
         // WAL: readers and the writer do not block each other, and a commit is one sequential append. Persistent
         // in the file, so only a writable open sets it. Where WAL cannot work (no shared memory) SQLite keeps the
         // rollback journal and says so only in the pragma's result, which is fine: both are atomic and durable.
         db->exec("PRAGMA journal_mode=WAL");
     } else if (found == Found::empty_database) {
         db->exec(kCreateTempTable);
+    } else if (contents.user_version < kSchemaVersion) {
+        db->exec(kCreateVersion1View);
     }
     // Per connection, not stored in the file. The value is one of four checked words.
     db->exec(("PRAGMA synchronous=" + settings.synchronous).c_str());
-    return std::make_unique<SqliteStore>(std::move(db));
+    return std::make_unique<SqliteStore>(std::move(db), !read_only);
+}
+
+// ---- Drop and info ------------------------------------------------------------------------------------------------
+
+void SqliteStore::drop(const plugin::OpenParams& params) {
+    const std::string& path = params.location;
+    if (!location_exists(path)) throw Error(TOTE_NOT_FOUND, "no such database file: " + path);
+    {
+        // Recognise it first (read-only, nothing written): only a tote store, or an empty database, goes.
+        Connection db(path, true, false);
+        db.set_busy_timeout(static_cast<int>(parse_settings(params).busy_timeout_ms));
+        classify(inspect(db), path);
+    }
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::error_code ec;
+        fs::remove(path + suffix, ec);
+        if (ec) fail_fs(ec, "cannot remove " + path + suffix);
+    }
+}
+
+std::string SqliteStore::info() {
+    const int64_t pages = db_->query_int("PRAGMA page_count");
+    const int64_t page_size = db_->query_int("PRAGMA page_size");
+    std::error_code ec;
+    const uintmax_t wal = fs::file_size(db_->path() + "-wal", ec);
+    std::string path;
+    for (char c : db_->path()) {
+        if (c == '"' || c == '\\') path += '\\';
+        path += c;
+    }
+    return std::string("{\"engine\": \"SQLite ") + Connection::library_version() + "\", \"path\": \"" + path +
+           "\", \"schema_version\": " + std::to_string(db_->query_int("PRAGMA user_version")) +
+           ", \"bytes_on_disk\": " + std::to_string(pages * page_size + static_cast<int64_t>(ec ? 0 : wal)) +
+           ", \"read_only\": " + (db_->is_read_only() ? "true" : "false") + "}";
 }
 
 }  // namespace tote::sqlite_plugin

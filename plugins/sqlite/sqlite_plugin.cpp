@@ -32,7 +32,7 @@ const tote_option_spec kOptions[] = {
 // the calls on it. Different stores (connections) may be used from different threads at once.
 constexpr uint64_t kCapabilities = TOTE_CAP_WRITE | TOTE_CAP_APPEND | TOTE_CAP_LIST | TOTE_CAP_RENAME |
                                    TOTE_CAP_CREATE_ONLY | TOTE_CAP_COMPARE_VERSION | TOTE_CAP_ATOMIC_BATCH |
-                                   TOTE_CAP_KEY_AND_PREFIX | TOTE_CAP_PERSISTENT;
+                                   TOTE_CAP_KEY_AND_PREFIX | TOTE_CAP_PERSISTENT | TOTE_CAP_EXPIRY;
 
 }  // namespace
 

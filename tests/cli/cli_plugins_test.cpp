@@ -14,8 +14,8 @@ TEST_CASE("plugins lists the first-party plugins with version, ABI, schemes, cap
     Cli tote;
     auto text = tote({"plugins"});
     REQUIRE(text.exit_code == 0);
-    CHECK(text.out.find("json " TOTE_VERSION " (ABI 1.0)") != std::string::npos);
-    CHECK(text.out.find("sqlite " TOTE_VERSION " (ABI 1.0)") != std::string::npos);
+    CHECK(text.out.find("json " TOTE_VERSION " (ABI 1.1)") != std::string::npos);
+    CHECK(text.out.find("sqlite " TOTE_VERSION " (ABI 1.1)") != std::string::npos);
     CHECK(text.out.find("capabilities: write, append, list, rename, create-only, compare-version") != std::string::npos);
     CHECK(text.out.find("tote-json.so") != std::string::npos);
     CHECK(text.out.find("0 refused") != std::string::npos);
@@ -29,7 +29,7 @@ TEST_CASE("plugins lists the first-party plugins with version, ABI, schemes, cap
     for (const auto& p : json["plugins"])
         if (p["name"] == "sqlite") sqlite = p;
     CHECK(sqlite["schemes"] == nlohmann::json::array({"sqlite"}));
-    CHECK(sqlite["abi"] == "1.0");
+    CHECK(sqlite["abi"] == "1.1");
     CHECK(std::find(sqlite["capabilities"].begin(), sqlite["capabilities"].end(), "atomic-batch") !=
           sqlite["capabilities"].end());
     CHECK(json["refused"].empty());
@@ -47,7 +47,7 @@ TEST_CASE("broken plugins are refused with a reason naming the file; the good on
         {"not_a_library.so", "cannot load: "},
         {"no_entry.so", "no entry symbol 'tote_plugin_entry'"},
         {"null_entry.so", "entry point returned NULL"},
-        {"wrong_abi.so", "plugin built for tote ABI 2.0, this host speaks ABI 1.0"},
+        {"wrong_abi.so", "plugin built for tote ABI 2.0, this host speaks ABI 1.1"},
         {"too_small.so", "descriptor too small: struct_size 24 bytes"},
         {"garbage_size.so", "implausible descriptor size 4294967280 bytes"},
         {"tote-dup-scheme.so", "duplicate scheme 'cmem': already served by"},

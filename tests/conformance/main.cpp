@@ -1,13 +1,15 @@
 // main.cpp — runs the conformance suite against one plugin under Catch2, for ctest:
 //
 //     tote-conformance --plugin-dir DIR --scheme SCHEME [--url URL --isolate-option NAME] [--option K=V]...
-//                      [catch2 options]
+//                      [--host-abi 1.0] [catch2 options]
 //
 // Loads only the plugins in DIR (no environment, no built-in plugins), and gives each case a fresh store:
 // under a new temporary directory for file-based plugins, or named after this process for the others (see
 // default_base() in suite.hpp). A server backend is given its server's URL with --url, and with
 // --isolate-option the option that gives each case a store of its own on it (postgres: table; redis: prefix).
-// Cases whose capabilities the plugin does not declare are reported as skipped.
+// Cases whose capabilities the plugin does not declare are reported as skipped. --host-abi 1.0 makes the host
+// speak ABI 1.0 to the plugin, as an older host would (tote::HostOptions::plugin_abi): the compatibility test of
+// plugins built against 1.1 serving a 1.0 host; any status code 1.0 does not define then fails the case.
 // `tote plugin check` runs the same cases, each in a child process.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
@@ -29,6 +31,7 @@ std::filesystem::path g_temp;  // for file-based plugins, removed at exit
 std::string g_url;             // a server backend's URL
 std::string g_isolate;         // its isolating option
 std::vector<std::string> g_options;  // K=V
+std::string g_host_abi;              // "" (this host's) or "1.0"
 
 const tote::Host& host() {
     static const tote::Host instance = [] {
@@ -36,6 +39,7 @@ const tote::Host& host() {
         options.plugin_dirs = {g_plugin_dir};
         options.use_environment = false;
         options.builtin_plugins = false;
+        if (g_host_abi == "1.0") options.plugin_abi = 0x00010000u;
         return tote::Host(options);
     }();
     return instance;
@@ -84,11 +88,12 @@ int main(int argc, char* argv[]) {
                 Opt(g_scheme, "scheme")["--scheme"]("URL scheme of the plugin under test") |
                 Opt(g_url, "url")["--url"]("a server backend's URL") |
                 Opt(g_isolate, "option")["--isolate-option"]("the option giving each case its own store") |
-                Opt(g_options, "k=v")["--option"]("a plugin option for every store"));
+                Opt(g_options, "k=v")["--option"]("a plugin option for every store") |
+                Opt(g_host_abi, "1.0")["--host-abi"]("speak this older ABI version to the plugin"));
     if (int rc = session.applyCommandLine(argc, argv)) return rc;
-    if (g_plugin_dir.empty() || g_scheme.empty()) {
+    if (g_plugin_dir.empty() || g_scheme.empty() || !(g_host_abi.empty() || g_host_abi == "1.0")) {
         std::fprintf(stderr, "usage: %s --plugin-dir DIR --scheme SCHEME [--url URL --isolate-option NAME] "
-                             "[--option K=V]... [catch2 options]\n", argv[0]);
+                             "[--option K=V]... [--host-abi 1.0] [catch2 options]\n", argv[0]);
         return 2;
     }
     std::string pattern = (std::filesystem::temp_directory_path() / "tote-conformance-XXXXXX").string();

@@ -64,7 +64,7 @@ TEST_CASE("NULL, small, and other-major descriptors are refused with both versio
     CHECK(refused_because(p, "implausible"));
     p = good();
     p.abi_version = (2u << 16) | 3;
-    CHECK(refused_because(p, "plugin built for tote ABI 2.3, this host speaks ABI 1.0"));
+    CHECK(refused_because(p, "plugin built for tote ABI 2.3, this host speaks ABI 1.1"));
     p = good();
     p.abi_version = (1u << 16) | 7;  // a newer minor of the same major is fine
     p.struct_size = sizeof p + 64;
@@ -148,5 +148,5 @@ TEST_CASE("load_plugin refuses files that are not plugins") {
     REQUIRE(cmem.plugin);
     CHECK(cmem.plugin->info.name == "cmem");
     CHECK(cmem.plugin->info.schemes == std::vector<std::string>{"cmem"});
-    CHECK(cmem.plugin->batch == nullptr);
+    CHECK(cmem.plugin->ext.batch == nullptr);
 }

@@ -15,29 +15,24 @@
 
 namespace tote {
 
+// One value per TOTE_* status code, generated from TOTE_STATUS_LIST (tote_plugin.h), named by its short name.
 enum class Status : int32_t {
-    ok = TOTE_OK,
-    not_found = TOTE_NOT_FOUND,
-    already_exists = TOTE_ALREADY_EXISTS,
-    precondition_failed = TOTE_PRECONDITION_FAILED,
-    conflict = TOTE_CONFLICT,
-    invalid_argument = TOTE_INVALID_ARGUMENT,
-    permission_denied = TOTE_PERMISSION_DENIED,
-    busy = TOTE_BUSY,
-    no_space = TOTE_NO_SPACE,
-    io = TOTE_IO,
-    corrupt = TOTE_CORRUPT,
-    unsupported = TOTE_UNSUPPORTED,
-    unavailable = TOTE_UNAVAILABLE,
-    timeout = TOTE_TIMEOUT,
-    internal = TOTE_INTERNAL,
+#define TOTE_STATUS_ENUM_(NAME, name, value, minor, text) name = value,
+    TOTE_STATUS_LIST(TOTE_STATUS_ENUM_)
+#undef TOTE_STATUS_ENUM_
 };
 
 // "not found", "already exists", ...; "unknown status" for a code outside the set.
 TOTE_API const char* status_name(Status status) noexcept;
 
+// "not_found", "already_exists", ... (the enumerator's name, for bindings and JSON); "unknown" outside the set.
+TOTE_API const char* status_id(Status status) noexcept;
+
 // Maps a raw code from a plugin to Status; codes this host does not know become Status::internal.
 TOTE_API Status status_from_code(int32_t code) noexcept;
+
+// The ABI minor version that added the code (0 for the codes of ABI 1.0); -1 for a code this host does not know.
+TOTE_API int status_minor(int32_t code) noexcept;
 
 class TOTE_API Error : public std::runtime_error {
 public:

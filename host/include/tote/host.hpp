@@ -45,6 +45,10 @@ struct HostOptions {
     bool use_environment = true;
     // Search <libdir>/tote/plugins, where the first-party plugins live.
     bool builtin_plugins = true;
+    // The plugin ABI version the host announces to plugins and speaks with them. Only for compatibility tests:
+    // TOTE_ABI_VERSION (the default), or an older 1.x to behave exactly as a host of that version would (struct
+    // sizes, extensions asked for, status codes and capabilities accepted).
+    uint32_t plugin_abi = TOTE_ABI_VERSION;
 };
 
 struct OpenOptions {
@@ -94,6 +98,11 @@ public:
 
     // The URL that open(store) would use, resolved (absolute path for file-based backends).
     std::string resolve(std::string_view store) const;
+
+    // Destroys the store (every key, and the file, directory, table or prefix that holds them), as open(store)
+    // would find it. Status::not_found if there is none; Status::unsupported if its plugin offers no
+    // "tote.admin/1" drop. Handles still open on the store may fail afterwards.
+    void drop(std::string_view store, const OpenOptions& options = {}) const;
 
 private:
     struct Impl;

@@ -30,6 +30,7 @@ struct PluginInfo {
     uint64_t capabilities = 0;   // TOTE_CAP_*
     uint32_t location_kind = 0;  // TOTE_LOCATION_*
     std::vector<OptionInfo> options;
+    std::vector<std::string> extensions;  // the extension ids this host knows that the plugin serves, sorted
 };
 
 // A file (or directory) found during discovery and not loaded, with the reason.
@@ -38,8 +39,10 @@ struct Refusal {
     std::string reason;
 };
 
-// "write", "append", ... for each TOTE_CAP_* bit set, in bit order.
+// "write", "append", ... for each TOTE_CAP_* bit set, in bit order ("bit12" for a bit this host does not know).
 TOTE_API std::vector<std::string> capability_names(uint64_t capabilities);
+// The TOTE_CAP_* bits that ABI 1.<abi_minor> defines.
+TOTE_API uint64_t known_capabilities(uint32_t abi_minor) noexcept;
 // "bool", "int", "float", "string".
 TOTE_API const char* option_type_name(uint32_t type);
 

@@ -33,8 +33,9 @@ enum class Kind { key, prefix };
 struct Stat {
     Kind kind = Kind::key;
     uint64_t size = 0;
-    int64_t mtime_ns = 0;  // nanoseconds since the Unix epoch; 0 if the backend does not know
-    uint64_t version = 0;  // opaque; same version, same value (see tote_stat in tote_plugin.h)
+    int64_t mtime_ns = 0;    // nanoseconds since the Unix epoch; 0 if the backend does not know
+    uint64_t version = 0;    // opaque; same version, same value (see tote_stat in tote_plugin.h)
+    int64_t expires_ns = 0;  // when the value expires (ns since the Unix epoch); 0: never
 };
 
 // One listing entry: the full key from the store root; a prefix entry (one-level listings) ends with '/'.
@@ -46,6 +47,21 @@ struct Entry {
 struct WriteOptions {
     bool create_only = false;            // Status::already_exists if the key exists
     std::optional<uint64_t> if_version;  // Status::precondition_failed unless the key is at this version
+    // The value expires at this time (ns since the Unix epoch; see TOTE_WRITE_EXPIRES): from then on the key is
+    // gone for every operation. 0: never. Status::unsupported unless the plugin declares TOTE_CAP_EXPIRY.
+    int64_t expires_ns = 0;
+};
+
+struct AppendOptions {
+    // Append only if the value is exactly this long (an absent key counts as 0 bytes), else
+    // Status::precondition_failed and nothing is written: how a writer appends exactly once across retries.
+    std::optional<uint64_t> if_size;
+};
+
+// Where an append landed.
+struct AppendResult {
+    uint64_t offset = 0;   // where the data starts: the value's size before the append
+    uint64_t version = 0;  // the value's version after it
 };
 
 struct ListOptions {
@@ -84,15 +100,24 @@ public:
     std::string read(std::string_view key, Stat* stat = nullptr) const;
     // Like read(), but std::nullopt instead of Status::not_found.
     std::optional<std::string> try_read(std::string_view key) const;
-    // Streams the value to sink in pieces; sink returns false to stop early.
+    // Streams the value to sink in pieces (none for an empty value); sink returns false to stop early.
     void read_to(std::string_view key, const std::function<bool(std::string_view)>& sink,
                  Stat* stat = nullptr) const;
+    // Bytes [offset, offset + length) of the value: those that exist (a range past the end gives fewer, or none;
+    // not an error). *stat describes the whole value. Natively where the plugin offers "tote.read_range/1",
+    // otherwise by reading the whole value and keeping the range.
+    std::string read_range(std::string_view key, uint64_t offset, uint64_t length, Stat* stat = nullptr) const;
+    void read_range_to(std::string_view key, uint64_t offset, uint64_t length,
+                       const std::function<bool(std::string_view)>& sink, Stat* stat = nullptr) const;
 
     // Replaces the value atomically; returns the new version. Status::conflict if the backend cannot hold the
     // key beside an existing key or prefix (see TOTE_CAP_KEY_AND_PREFIX).
     uint64_t write(std::string_view key, std::string_view value, const WriteOptions& options = {});
-    // Appends data, creating the key if absent. Status::unsupported if the plugin cannot append.
-    void append(std::string_view key, std::string_view data);
+    // Appends data, creating the key if absent, and says where it landed. Status::unsupported if the plugin
+    // cannot append. Where the plugin lacks "tote.append/1", the result comes from a stat right after a plain
+    // append (exact unless another writer appended meanwhile), and options.if_size is done as a compare-version
+    // rewrite of the whole value (Status::unsupported without TOTE_CAP_COMPARE_VERSION).
+    AppendResult append(std::string_view key, std::string_view data, const AppendOptions& options = {});
     // Writes all, atomically if batch_is_atomic(); otherwise one by one in order, stopping at the first failure
     // (the writes before it stay). The Error of a failed batch names the op's index and key.
     void write_batch(const std::vector<BatchWrite>& writes);
@@ -107,6 +132,12 @@ public:
     void list(std::string_view prefix, const ListOptions& options,
               const std::function<bool(const Entry&)>& on_entry) const;
     std::vector<Entry> list(std::string_view prefix = "", const ListOptions& options = {}) const;
+
+    // The plugin's description of the open store, a JSON object as text ({"engine": …, …}); Status::unsupported
+    // if the plugin offers no "tote.admin/1" info.
+    std::string info() const;
+    // True if the plugin serves the extension id natively ("tote.read_range/1", …); the host falls back otherwise.
+    bool offers(std::string_view extension) const;
 
     // Removes key (recursive: and every key under it). Returns false if there was nothing to remove.
     bool remove(std::string_view key, bool recursive = false);

@@ -12,25 +12,40 @@
 //       tote::plugin::Stat stat(std::string_view key);                                   // required
 //       uint64_t write(const tote::plugin::WriteOp& op);         // TOTE_CAP_WRITE: returns the new version
 //       void remove(std::string_view key, bool recursive);       // TOTE_CAP_WRITE
-//       void append(std::string_view key, std::string_view data);                    // TOTE_CAP_APPEND
+//       void append(std::string_view key, std::string_view data);                    // TOTE_CAP_APPEND, or:
+//       tote::plugin::AppendResult append(const tote::plugin::AppendOp& op);          // TOTE_CAP_APPEND + tote.append/1
 //       void list(const tote::plugin::ListParams& params, tote::plugin::EntrySink& out);  // TOTE_CAP_LIST
 //       void rename(std::string_view from, std::string_view to, bool replace);       // TOTE_CAP_RENAME
 //       void write_batch(const std::vector<tote::plugin::WriteOp>& ops, size_t& failed_index);  // ATOMIC_BATCH
+//       void read_range(std::string_view key, uint64_t offset, uint64_t length,      // tote.read_range/1
+//                       tote::plugin::ValueSink& sink, tote::plugin::Stat* stat);
+//       static void drop(const tote::plugin::OpenParams& params);                    // tote.admin/1
+//       std::string info();                                                          // tote.admin/1: a JSON object
 //   };
 //   TOTE_PLUGIN_ENTRY(MyStore, (tote::plugin::Descriptor{"mine", "1.0.0", "My backend", kSchemes, caps,
 //                                                        TOTE_LOCATION_PATH, kOptions}))
 //
-// The trampolines also refuse, before your method runs, unknown flag bits, conflicting write flags and parameter
-// structs smaller than ABI 1.0's. Only the methods that exist are put in the table; the capabilities you declare must match them (the host
-// refuses a plugin that declares a capability whose function is missing). The store object is destroyed by
-// close(). Thread rules are those of tote_plugin.h: without TOTE_CAP_THREAD_SAFE the host never calls one store
-// from two threads at once.
+// The trampolines also refuse, before your method runs, unknown flag bits, conflicting write flags, an expiry
+// sent to a plugin that does not declare TOTE_CAP_EXPIRY, and parameter structs smaller than ABI 1.0's; a field
+// newer than 1.0 is read only where the host's struct holds it, so a plugin built with this header serves 1.0 and
+// 1.1 hosts alike. A status the host is too old to know is turned into its older equivalent on the way out (throw
+// TOTE_UNKNOWN_OUTCOME freely: a 1.0 host receives TOTE_UNAVAILABLE). Every class with list() also serves
+// "tote.list_batch/1" (EntrySink then hands entries over in blocks). Only the methods that exist are put in the
+// table; the capabilities you declare must match them (the host refuses a plugin that declares a capability whose
+// function is missing, or offers tote.append/1 without TOTE_CAP_APPEND). The store object is destroyed by close().
+// Thread rules are those of tote_plugin.h: without TOTE_CAP_THREAD_SAFE the host never calls one store from two
+// threads at once.
 #ifndef TOTE_PLUGIN_HPP
 #define TOTE_PLUGIN_HPP
 
+#include <tote/ext/admin.h>
+#include <tote/ext/append.h>
 #include <tote/ext/batch.h>
+#include <tote/ext/list_batch.h>
+#include <tote/ext/read_range.h>
 #include <tote/tote_plugin.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstring>
 #include <exception>
@@ -63,7 +78,27 @@ struct Stat {
     uint64_t size = 0;
     int64_t mtime_ns = 0;
     uint64_t version = 0;
+    int64_t expires_ns = 0;  // 0: never (TOTE_CAP_EXPIRY)
 };
+
+// The ABI version of the host(s) this library serves: the lowest any host in this process announced at
+// tote_plugin_entry(). TOTE_PLUGIN_ENTRY records it.
+inline std::atomic<uint32_t>& host_abi_slot() noexcept {
+    static std::atomic<uint32_t> version{TOTE_ABI_VERSION};
+    return version;
+}
+inline uint32_t host_abi() noexcept { return host_abi_slot().load(std::memory_order_relaxed); }
+inline void note_host_abi(uint32_t announced) noexcept {
+    uint32_t current = host_abi_slot().load(std::memory_order_relaxed);
+    while (announced < current && !host_abi_slot().compare_exchange_weak(current, announced)) {
+    }
+}
+
+// status as the host can take it: a code newer than the host's minor version becomes its older equivalent.
+inline tote_status for_host(tote_status status) noexcept {
+    if (status == TOTE_UNKNOWN_OUTCOME && TOTE_ABI_VERSION_MINOR(host_abi()) < 1) return TOTE_UNAVAILABLE;
+    return status;
+}
 
 // The bytes of a value go out through this. write() returns false once the host has asked to stop; stop then.
 class ValueSink {
@@ -84,25 +119,65 @@ private:
 };
 
 // Listing entries go out through this. emit() returns false once the host has asked to stop; stop then.
+// Towards a host that lists through "tote.list_batch/1", entries are copied into a block and handed over when
+// the block is full (and when list() returns), so emit() may report the stop a few entries late.
 class EntrySink {
 public:
     EntrySink(tote_entry_fn fn, void* ctx) : fn_(fn), ctx_(ctx) {}
+    EntrySink(tote_entries_fn fn, void* ctx)
+        : batch_fn_(fn), ctx_(ctx), block_(new Block) {}  // one allocation per listing; the block never moves
+    EntrySink(const EntrySink&) = delete;
+    EntrySink& operator=(const EntrySink&) = delete;
+
     bool emit(std::string_view key, uint32_t kind) {
         if (stopped_) return false;
-        tote_entry entry{};
+        if (batch_fn_ == nullptr) {
+            tote_entry entry{};
+            entry.struct_size = sizeof entry;
+            entry.kind = kind;
+            entry.key = key.data();
+            entry.key_len = key.size();
+            if (fn_(ctx_, &entry) != 0) stopped_ = true;
+            return !stopped_;
+        }
+        Block& b = *block_;
+        if (b.count == kBlockEntries || b.used + key.size() > sizeof b.keys) {
+            if (!flush()) return false;
+        }
+        char* at = b.keys + b.used;
+        if (!key.empty()) std::memcpy(at, key.data(), key.size());
+        tote_entry& entry = b.entries[b.count++];
         entry.struct_size = sizeof entry;
         entry.kind = kind;
-        entry.key = key.data();
+        entry.key = at;
         entry.key_len = key.size();
-        if (fn_(ctx_, &entry) != 0) stopped_ = true;
-        return !stopped_;
+        b.used += key.size();
+        return true;
     }
     bool stopped() const { return stopped_; }
 
+    // Hands over what is buffered (block mode). Returns false once the host has asked to stop.
+    bool flush() {
+        if (!block_ || block_->count == 0 || stopped_) return !stopped_;
+        if (batch_fn_(ctx_, block_->entries, block_->count) != 0) stopped_ = true;
+        block_->count = 0;
+        block_->used = 0;
+        return !stopped_;
+    }
+
 private:
-    tote_entry_fn fn_;
+    static constexpr size_t kBlockEntries = 256;
+    struct Block {
+        tote_entry entries[kBlockEntries];
+        char keys[kBlockEntries * 64 + TOTE_KEY_MAX];  // room for any one key, and for 256 of a typical size
+        size_t count = 0;
+        size_t used = 0;
+    };
+    tote_entry_fn fn_ = nullptr;
+    tote_entries_fn batch_fn_ = nullptr;
     void* ctx_;
     bool stopped_ = false;
+    std::unique_ptr<Block> block_;
 };
 
 // open()'s parameters, copied out of the C struct.
@@ -145,9 +220,27 @@ struct WriteOp {
     std::string_view value;
     uint32_t flags = 0;
     uint64_t expected_version = 0;
+    int64_t expires_ns = 0;  // with TOTE_WRITE_EXPIRES (only sent to plugins declaring TOTE_CAP_EXPIRY)
 
     bool create_only() const { return (flags & TOTE_WRITE_CREATE_ONLY) != 0; }
     bool if_version() const { return (flags & TOTE_WRITE_IF_VERSION) != 0; }
+    bool expires() const { return (flags & TOTE_WRITE_EXPIRES) != 0; }
+};
+
+// One append (tote.append/1), as a view of the host's tote_append_op.
+struct AppendOp {
+    std::string_view key;
+    std::string_view data;
+    uint32_t flags = 0;
+    uint64_t expected_size = 0;
+
+    bool if_size() const { return (flags & TOTE_APPEND_IF_SIZE) != 0; }
+};
+
+// What an append reports: where the data starts (the value's size before) and the new version.
+struct AppendResult {
+    uint64_t offset = 0;
+    uint64_t version = 0;
 };
 
 struct ListParams {
@@ -169,19 +262,46 @@ struct Descriptor {
 
 namespace detail {
 
-// Detection of optional methods, so the table holds only what the class offers.
+// Detection of optional methods, so the table holds only what the class offers. By expression, so that a class
+// may overload a name (the two forms of append).
 template <class S, class = void> struct has_write : std::false_type {};
-template <class S> struct has_write<S, std::void_t<decltype(&S::write)>> : std::true_type {};
+template <class S>
+struct has_write<S, std::void_t<decltype(std::declval<S&>().write(std::declval<const WriteOp&>()))>> : std::true_type {};
 template <class S, class = void> struct has_remove : std::false_type {};
-template <class S> struct has_remove<S, std::void_t<decltype(&S::remove)>> : std::true_type {};
+template <class S>
+struct has_remove<S, std::void_t<decltype(std::declval<S&>().remove(std::string_view(), true))>> : std::true_type {};
 template <class S, class = void> struct has_append : std::false_type {};
-template <class S> struct has_append<S, std::void_t<decltype(&S::append)>> : std::true_type {};
+template <class S>
+struct has_append<S, std::void_t<decltype(std::declval<S&>().append(std::string_view(), std::string_view()))>>
+    : std::true_type {};
+template <class S, class = void> struct has_append_op : std::false_type {};
+template <class S>
+struct has_append_op<S, std::void_t<decltype(AppendResult(std::declval<S&>().append(std::declval<const AppendOp&>())))>>
+    : std::true_type {};
 template <class S, class = void> struct has_list : std::false_type {};
-template <class S> struct has_list<S, std::void_t<decltype(&S::list)>> : std::true_type {};
+template <class S>
+struct has_list<S, std::void_t<decltype(std::declval<S&>().list(std::declval<const ListParams&>(),
+                                                           std::declval<EntrySink&>()))>> : std::true_type {};
 template <class S, class = void> struct has_rename : std::false_type {};
-template <class S> struct has_rename<S, std::void_t<decltype(&S::rename)>> : std::true_type {};
+template <class S>
+struct has_rename<S, std::void_t<decltype(std::declval<S&>().rename(std::string_view(), std::string_view(), true))>>
+    : std::true_type {};
 template <class S, class = void> struct has_write_batch : std::false_type {};
-template <class S> struct has_write_batch<S, std::void_t<decltype(&S::write_batch)>> : std::true_type {};
+template <class S>
+struct has_write_batch<S, std::void_t<decltype(std::declval<S&>().write_batch(std::declval<const std::vector<WriteOp>&>(),
+                                                                         std::declval<size_t&>()))>>
+    : std::true_type {};
+template <class S, class = void> struct has_read_range : std::false_type {};
+template <class S>
+struct has_read_range<S, std::void_t<decltype(std::declval<S&>().read_range(std::string_view(), uint64_t(), uint64_t(),
+                                                                       std::declval<ValueSink&>(),
+                                                                       std::declval<Stat*>()))>> : std::true_type {};
+template <class S, class = void> struct has_drop : std::false_type {};
+template <class S>
+struct has_drop<S, std::void_t<decltype(S::drop(std::declval<const OpenParams&>()))>> : std::true_type {};
+template <class S, class = void> struct has_info : std::false_type {};
+template <class S>
+struct has_info<S, std::void_t<decltype(std::string(std::declval<S&>().info()))>> : std::true_type {};
 
 inline void report(const tote_call* call, const char* message) noexcept {
     if (call != nullptr && call->set_error != nullptr) call->set_error(call, message, std::strlen(message));
@@ -194,7 +314,7 @@ template <class Body> tote_status guarded(const tote_call* call, Body&& body) no
         return TOTE_OK;
     } catch (const Error& e) {
         report(call, e.what());
-        return e.status() == TOTE_OK ? TOTE_INTERNAL : e.status();
+        return e.status() == TOTE_OK ? TOTE_INTERNAL : for_host(e.status());
     } catch (const std::bad_alloc&) {
         report(call, "out of memory");
         return TOTE_INTERNAL;
@@ -215,35 +335,64 @@ inline void fill_stat(const Stat& stat, tote_stat* out) noexcept {
     if (fits(offsetof(tote_stat, size), sizeof out->size)) out->size = stat.size;
     if (fits(offsetof(tote_stat, mtime_ns), sizeof out->mtime_ns)) out->mtime_ns = stat.mtime_ns;
     if (fits(offsetof(tote_stat, version), sizeof out->version)) out->version = stat.version;
+    if (fits(offsetof(tote_stat, expires_ns), sizeof out->expires_ns)) out->expires_ns = stat.expires_ns;
 }
 
-// Refuses what no store method should have to check: a struct from an older ABI, unknown or conflicting flags.
-inline void check_op(const tote_write_op& op) {
-    if (op.struct_size < sizeof(tote_write_op)) throw Error(TOTE_INVALID_ARGUMENT, "write op too small");
-    if (op.flags & ~(TOTE_WRITE_CREATE_ONLY | TOTE_WRITE_IF_VERSION))
-        throw Error(TOTE_INVALID_ARGUMENT, "unknown write flags");
+// True if a struct of struct_size bytes holds field [offset, offset + size).
+inline bool holds(uint32_t struct_size, size_t offset, size_t size) noexcept { return struct_size >= offset + size; }
+
+// Refuses what no store method should have to check: a struct smaller than ABI 1.0's, unknown or conflicting
+// flags, an expiry to a plugin that did not declare TOTE_CAP_EXPIRY or in a struct too old to hold it.
+inline void check_op(const tote_write_op& op, uint64_t capabilities) {
+    if (op.struct_size < TOTE_WRITE_OP_SIZE_1_0) throw Error(TOTE_INVALID_ARGUMENT, "write op too small");
+    uint32_t known = TOTE_WRITE_CREATE_ONLY | TOTE_WRITE_IF_VERSION;
+    if (capabilities & TOTE_CAP_EXPIRY) known |= TOTE_WRITE_EXPIRES;
+    if (op.flags & ~known) throw Error(TOTE_INVALID_ARGUMENT, "unknown write flags");
     if ((op.flags & TOTE_WRITE_CREATE_ONLY) && (op.flags & TOTE_WRITE_IF_VERSION))
         throw Error(TOTE_INVALID_ARGUMENT, "create-only and compare-version exclude each other");
+    if ((op.flags & TOTE_WRITE_EXPIRES) &&
+        !holds(op.struct_size, offsetof(tote_write_op, expires_ns), sizeof op.expires_ns))
+        throw Error(TOTE_INVALID_ARGUMENT, "TOTE_WRITE_EXPIRES in a write op too small to hold expires_ns");
 }
 
 inline WriteOp to_op(const tote_write_op& op) {
-    return WriteOp{std::string_view(op.key, op.key_len),
-                   std::string_view(static_cast<const char*>(op.value), op.value_len), op.flags,
-                   op.expected_version};
+    WriteOp out{std::string_view(op.key, op.key_len),
+                std::string_view(static_cast<const char*>(op.value), op.value_len), op.flags, op.expected_version};
+    if (op.flags & TOTE_WRITE_EXPIRES) out.expires_ns = op.expires_ns;  // check_op saw that the struct holds it
+    return out;
+}
+
+inline OpenParams to_params(const tote_open_params& params) {
+    if (params.struct_size < TOTE_OPEN_PARAMS_SIZE_1_0) throw Error(TOTE_INVALID_ARGUMENT, "open params too small");
+    if (params.flags & ~(TOTE_OPEN_CREATE | TOTE_OPEN_READ_ONLY)) throw Error(TOTE_INVALID_ARGUMENT, "unknown open flags");
+    OpenParams p;
+    p.url = params.url ? params.url : "";
+    p.location = params.location ? params.location : "";
+    p.flags = params.flags;
+    if (params.options != nullptr) p.options.assign(params.options, params.options + params.option_count);
+    return p;
+}
+
+inline ListParams to_params(const tote_list_params& params) {
+    if (params.struct_size < TOTE_LIST_PARAMS_SIZE_1_0) throw Error(TOTE_INVALID_ARGUMENT, "list params too small");
+    if (params.flags & ~TOTE_LIST_RECURSIVE) throw Error(TOTE_INVALID_ARGUMENT, "unknown list flags");
+    ListParams p;
+    p.prefix = std::string_view(params.prefix ? params.prefix : "", params.prefix_len);
+    p.start_after = std::string_view(params.start_after ? params.start_after : "", params.start_after_len);
+    p.recursive = (params.flags & TOTE_LIST_RECURSIVE) != 0;
+    return p;
 }
 
 template <class S> struct Adapter {
     static S* self(tote_store* store) { return reinterpret_cast<S*>(store); }
+    static uint64_t& capabilities() {  // as declared in the Descriptor; set by make()
+        static uint64_t caps = 0;
+        return caps;
+    }
 
     static tote_status open(const tote_open_params* params, const tote_call* call, tote_store** out) noexcept {
         return guarded(call, [&] {
-            if (params->struct_size < sizeof(tote_open_params)) throw Error(TOTE_INVALID_ARGUMENT, "open params too small");
-            if (params->flags & ~(TOTE_OPEN_CREATE | TOTE_OPEN_READ_ONLY)) throw Error(TOTE_INVALID_ARGUMENT, "unknown open flags");
-            OpenParams p;
-            p.url = params->url ? params->url : "";
-            p.location = params->location ? params->location : "";
-            p.flags = params->flags;
-            p.options.assign(params->options, params->options + params->option_count);
+            OpenParams p = to_params(*params);
             std::unique_ptr<S> store = S::open(p);
             if (!store) throw Error(TOTE_INTERNAL, "open returned no store");
             *out = reinterpret_cast<tote_store*>(store.release());
@@ -276,7 +425,7 @@ template <class S> struct Adapter {
     static tote_status write(tote_store* store, const tote_call* call, const tote_write_op* op,
                              uint64_t* new_version) noexcept {
         return guarded(call, [&] {
-            check_op(*op);
+            check_op(*op, capabilities());
             uint64_t version = self(store)->write(to_op(*op));
             if (new_version) *new_version = version;
         });
@@ -285,22 +434,70 @@ template <class S> struct Adapter {
     static tote_status append(tote_store* store, const tote_call* call, const char* key, size_t key_len,
                               const void* data, size_t data_len) noexcept {
         return guarded(call, [&] {
-            self(store)->append(std::string_view(key, key_len),
-                                std::string_view(static_cast<const char*>(data), data_len));
+            const std::string_view k(key, key_len), d(static_cast<const char*>(data), data_len);
+            if constexpr (has_append_op<S>::value)
+                self(store)->append(AppendOp{k, d, 0, 0});
+            else
+                self(store)->append(k, d);
+        });
+    }
+
+    static tote_status append_op(tote_store* store, const tote_call* call, const tote_append_op* op,
+                                 tote_append_result* result) noexcept {
+        return guarded(call, [&] {
+            if (op->struct_size < offsetof(tote_append_op, expected_size) + sizeof op->expected_size)
+                throw Error(TOTE_INVALID_ARGUMENT, "append op too small");
+            if (op->flags & ~TOTE_APPEND_IF_SIZE) throw Error(TOTE_INVALID_ARGUMENT, "unknown append flags");
+            AppendResult r = self(store)->append(AppendOp{std::string_view(op->key, op->key_len),
+                                                          std::string_view(static_cast<const char*>(op->data),
+                                                                           op->data_len),
+                                                          op->flags, op->expected_size});
+            if (result == nullptr) return;
+            if (holds(result->struct_size, offsetof(tote_append_result, offset), sizeof result->offset))
+                result->offset = r.offset;
+            if (holds(result->struct_size, offsetof(tote_append_result, version), sizeof result->version))
+                result->version = r.version;
         });
     }
 
     static tote_status list(tote_store* store, const tote_call* call, const tote_list_params* params,
                             tote_entry_fn on_entry, void* ctx) noexcept {
         return guarded(call, [&] {
-            if (params->struct_size < sizeof(tote_list_params)) throw Error(TOTE_INVALID_ARGUMENT, "list params too small");
-            if (params->flags & ~TOTE_LIST_RECURSIVE) throw Error(TOTE_INVALID_ARGUMENT, "unknown list flags");
-            ListParams p;
-            p.prefix = std::string_view(params->prefix ? params->prefix : "", params->prefix_len);
-            p.start_after = std::string_view(params->start_after ? params->start_after : "", params->start_after_len);
-            p.recursive = (params->flags & TOTE_LIST_RECURSIVE) != 0;
+            const ListParams p = to_params(*params);
             EntrySink out(on_entry, ctx);
             self(store)->list(p, out);
+        });
+    }
+
+    static tote_status list_batch(tote_store* store, const tote_call* call, const tote_list_params* params,
+                                  tote_entries_fn on_entries, void* ctx) noexcept {
+        return guarded(call, [&] {
+            const ListParams p = to_params(*params);
+            EntrySink out(on_entries, ctx);
+            self(store)->list(p, out);
+            out.flush();
+        });
+    }
+
+    static tote_status read_range(tote_store* store, const tote_call* call, const char* key, size_t key_len,
+                                  uint64_t offset, uint64_t length, tote_write_fn sink, void* sink_ctx,
+                                  tote_stat* stat_out) noexcept {
+        return guarded(call, [&] {
+            ValueSink out(sink, sink_ctx);
+            Stat stat;
+            self(store)->read_range(std::string_view(key, key_len), offset, length, out, stat_out ? &stat : nullptr);
+            fill_stat(stat, stat_out);
+        });
+    }
+
+    static tote_status drop(const tote_open_params* params, const tote_call* call) noexcept {
+        return guarded(call, [&] { S::drop(to_params(*params)); });
+    }
+
+    static tote_status info(tote_store* store, const tote_call* call, tote_write_fn sink, void* sink_ctx) noexcept {
+        return guarded(call, [&] {
+            const std::string text = self(store)->info();
+            ValueSink(sink, sink_ctx).write(text);
         });
     }
 
@@ -329,7 +526,7 @@ template <class S> struct Adapter {
             batch.reserve(count);
             for (size_t i = 0; i < count; ++i) {
                 failed = i;
-                check_op(*ops[i]);
+                check_op(*ops[i], capabilities());
                 batch.push_back(to_op(*ops[i]));
             }
             failed = count;
@@ -340,15 +537,38 @@ template <class S> struct Adapter {
     }
 
     static const void* get_extension(const char* id) noexcept {
+        if (id == nullptr) return nullptr;
         if constexpr (has_write_batch<S>::value) {
             static const tote_batch_ext batch{sizeof(tote_batch_ext), 0, &Adapter::write_batch};
-            if (id != nullptr && std::strcmp(id, TOTE_EXT_BATCH) == 0) return &batch;
+            if (std::strcmp(id, TOTE_EXT_BATCH) == 0) return &batch;
         }
-        (void)id;
+        if constexpr (has_list<S>::value) {
+            static const tote_list_batch_ext list{sizeof(tote_list_batch_ext), 0, &Adapter::list_batch};
+            if (std::strcmp(id, TOTE_EXT_LIST_BATCH) == 0) return &list;
+        }
+        if constexpr (has_read_range<S>::value) {
+            static const tote_read_range_ext range{sizeof(tote_read_range_ext), 0, &Adapter::read_range};
+            if (std::strcmp(id, TOTE_EXT_READ_RANGE) == 0) return &range;
+        }
+        if constexpr (has_append_op<S>::value) {
+            static const tote_append_ext append{sizeof(tote_append_ext), 0, &Adapter::append_op};
+            if (std::strcmp(id, TOTE_EXT_APPEND) == 0) return &append;
+        }
+        if constexpr (has_drop<S>::value || has_info<S>::value) {
+            static const tote_admin_ext admin = [] {
+                tote_admin_ext a{};
+                a.struct_size = sizeof a;
+                if constexpr (has_drop<S>::value) a.drop = &Adapter::drop;
+                if constexpr (has_info<S>::value) a.info = &Adapter::info;
+                return a;
+            }();
+            if (std::strcmp(id, TOTE_EXT_ADMIN) == 0) return &admin;
+        }
         return nullptr;
     }
 
     static tote_plugin make(const Descriptor& d) {
+        capabilities() = d.capabilities;
         tote_plugin p{};
         p.struct_size = sizeof(tote_plugin);
         p.abi_version = TOTE_ABI_VERSION;
@@ -365,7 +585,7 @@ template <class S> struct Adapter {
         p.stat = &Adapter::stat;
         if constexpr (has_write<S>::value) p.write = &Adapter::write;
         if constexpr (has_remove<S>::value) p.remove = &Adapter::remove;
-        if constexpr (has_append<S>::value) p.append = &Adapter::append;
+        if constexpr (has_append<S>::value || has_append_op<S>::value) p.append = &Adapter::append;
         if constexpr (has_list<S>::value) p.list = &Adapter::list;
         if constexpr (has_rename<S>::value) p.rename = &Adapter::rename;
         p.get_extension = &Adapter::get_extension;
@@ -388,7 +608,7 @@ template <class S> const tote_plugin* plugin_for(const Descriptor& descriptor) {
 // expression (wrap it in parentheses if it contains commas).
 #define TOTE_PLUGIN_ENTRY(StoreClass, descriptor)                                                  \
     extern "C" TOTE_PLUGIN_EXPORT const tote_plugin* tote_plugin_entry(uint32_t host_abi_version) { \
-        (void)host_abi_version;                                                                    \
+        ::tote::plugin::note_host_abi(host_abi_version);                                           \
         return ::tote::plugin::plugin_for<StoreClass>(descriptor);                                 \
     }
 

@@ -1,5 +1,5 @@
 /*
- * tote_plugin.h — the tote storage-backend plugin ABI, version 1.
+ * tote_plugin.h — the tote storage-backend plugin ABI, version 1.1.
  *
  * This header is the whole contract between the tote host and a backend plugin. If it is not written here, it is
  * not API. It is C99, compiles warning-free with -std=c99 -Wall -Wextra -pedantic and with any C++ compiler, and
@@ -20,6 +20,14 @@
  * New status codes, capability bits and flags may be added in a minor version; a host maps status codes it does not
  * know to TOTE_INTERNAL, and a plugin must reject flags it does not know with TOTE_INVALID_ARGUMENT.
  * Optional features beyond this table are reached with get_extension() by a versioned string id (see tote/ext/).
+ *
+ * Old and new on both sides. A plugin learns the host's version from tote_plugin_entry()'s argument and returns a
+ * status code only to a host whose minor version knows it (each code's minor is in TOTE_STATUS_LIST below; the
+ * 1.1 code TOTE_UNKNOWN_OUTCOME becomes TOTE_UNAVAILABLE for a 1.0 host). Every struct that grew since 1.0 has a
+ * TOTE_<STRUCT>_SIZE_1_0 constant: a plugin refuses only a struct smaller than that, and reads a newer field only
+ * where the host's struct_size covers it (an older host's struct simply ends before it). A host reads a field of a
+ * plugin's struct the same way. So a plugin built against 1.0 keeps working in every 1.x host, and a plugin built
+ * against 1.1 still serves a 1.0 host for the 1.0 operations.
  *
  * Ownership
  * ---------
@@ -80,7 +88,7 @@ extern "C" {
  * ------------------------------------------------------------------------------------------------------------- */
 
 #define TOTE_ABI_MAJOR 1
-#define TOTE_ABI_MINOR 0
+#define TOTE_ABI_MINOR 1
 #define TOTE_ABI_VERSION ((uint32_t)(((uint32_t)TOTE_ABI_MAJOR << 16) | (uint32_t)TOTE_ABI_MINOR))
 #define TOTE_ABI_VERSION_MAJOR(v) ((uint32_t)(v) >> 16)
 #define TOTE_ABI_VERSION_MINOR(v) ((uint32_t)(v)&0xFFFFu)
@@ -102,43 +110,98 @@ extern "C" {
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Status codes. A closed set: values are never renumbered; new ones are only appended in a minor version.
+ *
+ * TOTE_STATUS_LIST is the one place the set is written down: X(NAME, name, value, minor, text) for each code, where
+ * TOTE_<NAME> is the C constant, name the short identifier bindings use (tote::Status::name), minor the ABI minor
+ * version that added it, and text what a message calls it. Everything else (the enum below, the host's names and
+ * exit codes, the documentation tables and their tests) is generated from this list or checked against it.
  * ------------------------------------------------------------------------------------------------------------- */
 
 typedef int32_t tote_status;
 
-enum {
-    TOTE_OK = 0,
-    TOTE_NOT_FOUND = 1,           /* the key (or the store, at open) does not exist */
-    TOTE_ALREADY_EXISTS = 2,      /* a create-only write or no-replace rename found the key present */
-    TOTE_PRECONDITION_FAILED = 3, /* a compare-version write found another version (or no key) */
-    TOTE_CONFLICT = 4,            /* the key is also a prefix of other keys, or the reverse (see above) */
-    TOTE_INVALID_ARGUMENT = 5,    /* bad key, option, flag or location */
-    TOTE_PERMISSION_DENIED = 6,   /* the OS, the server or a read-only store refused */
-    TOTE_BUSY = 7,                /* locked by someone else; retrying later may succeed */
-    TOTE_NO_SPACE = 8,            /* disk or quota full */
-    TOTE_IO = 9,                  /* an I/O error from the OS or the engine */
-    TOTE_CORRUPT = 10,            /* stored data is damaged, or the location is not a store of this kind */
-    TOTE_UNSUPPORTED = 11,        /* the operation or flag is not offered by this backend */
-    TOTE_UNAVAILABLE = 12,        /* a server cannot be reached */
-    TOTE_TIMEOUT = 13,            /* a deadline passed */
-    TOTE_INTERNAL = 14            /* a bug, out of memory, or any unexpected failure */
-};
+#define TOTE_STATUS_LIST(X)                                                                                       \
+    X(OK, ok, 0, 0, "ok")                                                                                         \
+    /* the key (or the store, at open) does not exist */                                                         \
+    X(NOT_FOUND, not_found, 1, 0, "not found")                                                                    \
+    /* a create-only write or no-replace rename found the key present */                                         \
+    X(ALREADY_EXISTS, already_exists, 2, 0, "already exists")                                                     \
+    /* a compare-version write found another version (or no key); a conditional append another size */           \
+    X(PRECONDITION_FAILED, precondition_failed, 3, 0, "precondition failed")                                      \
+    /* the key is also a prefix of other keys, or the reverse (see above) */                                      \
+    X(CONFLICT, conflict, 4, 0, "conflict")                                                                        \
+    /* bad key, option, flag or location */                                                                       \
+    X(INVALID_ARGUMENT, invalid_argument, 5, 0, "invalid argument")                                               \
+    /* the OS, the server or a read-only store refused */                                                         \
+    X(PERMISSION_DENIED, permission_denied, 6, 0, "permission denied")                                            \
+    /* locked by someone else; retrying later may succeed */                                                      \
+    X(BUSY, busy, 7, 0, "busy")                                                                                    \
+    /* disk or quota full */                                                                                      \
+    X(NO_SPACE, no_space, 8, 0, "no space")                                                                        \
+    /* an I/O error from the OS or the engine */                                                                  \
+    X(IO, io, 9, 0, "I/O error")                                                                                   \
+    /* stored data is damaged, or the location is not a store of this kind */                                     \
+    X(CORRUPT, corrupt, 10, 0, "corrupt")                                                                          \
+    /* the operation or flag is not offered by this backend */                                                    \
+    X(UNSUPPORTED, unsupported, 11, 0, "unsupported")                                                             \
+    /* a server cannot be reached (and nothing was applied) */                                                    \
+    X(UNAVAILABLE, unavailable, 12, 0, "unavailable")                                                             \
+    /* a deadline passed */                                                                                       \
+    X(TIMEOUT, timeout, 13, 0, "timeout")                                                                          \
+    /* a bug, out of memory, or any unexpected failure */                                                         \
+    X(INTERNAL, internal, 14, 0, "internal error")                                                                \
+    /* 1.1: the operation may or may not have been applied: the connection was lost after a request that is not  \
+     * safe to repeat (an append, a conditional write, a commit) was sent. Only to a host that announced >= 1.1;  \
+     * an older host gets TOTE_UNAVAILABLE with the same message. */                                              \
+    X(UNKNOWN_OUTCOME, unknown_outcome, 15, 1, "unknown outcome")
+
+#define TOTE_STATUS_ENUM_(NAME, name, value, minor, text) TOTE_##NAME = value,
+enum { TOTE_STATUS_LIST(TOTE_STATUS_ENUM_) };
+#undef TOTE_STATUS_ENUM_
+
+/* The largest status code of this header's version (codes above it come from a newer plugin). */
+#define TOTE_STATUS_MAX TOTE_UNKNOWN_OUTCOME
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Capabilities: what a plugin offers. The host never calls a function whose capability is not declared, and
  * refuses a plugin that declares a capability but leaves its function pointer NULL.
+ *
+ * TOTE_CAPABILITY_LIST is the one place the set is written down: X(NAME, bit, minor, text) for each, where
+ * TOTE_CAP_<NAME> = 1 << bit is the flag, minor the ABI minor version that added it, and text its name in listings
+ * ("tote plugins"). Optional features that are functions live in extensions instead (in tote/ext/): offering the
+ * extension is the capability.
+ *
+ * "Race-free between processes" (create-only, compare-version, conditional appends) means: of any number of
+ * concurrent callers that can see the store, through any handles, exactly the ones the rule allows succeed. For a
+ * store only one process can see (one kept in that process's memory), that is every thread and handle of it.
  * ------------------------------------------------------------------------------------------------------------- */
 
-#define TOTE_CAP_WRITE ((uint64_t)1 << 0)           /* write() and remove() (read, stat are always offered) */
-#define TOTE_CAP_APPEND ((uint64_t)1 << 1)          /* append() */
-#define TOTE_CAP_LIST ((uint64_t)1 << 2)            /* list() */
-#define TOTE_CAP_RENAME ((uint64_t)1 << 3)          /* rename(), atomic */
-#define TOTE_CAP_CREATE_ONLY ((uint64_t)1 << 4)     /* TOTE_WRITE_CREATE_ONLY, race-free between processes */
-#define TOTE_CAP_COMPARE_VERSION ((uint64_t)1 << 5) /* TOTE_WRITE_IF_VERSION, race-free between processes */
-#define TOTE_CAP_ATOMIC_BATCH ((uint64_t)1 << 6)    /* get_extension(TOTE_EXT_BATCH) gives tote_batch_ext */
-#define TOTE_CAP_THREAD_SAFE ((uint64_t)1 << 7)     /* one store may be used by several threads at once */
-#define TOTE_CAP_KEY_AND_PREFIX ((uint64_t)1 << 8)  /* "a" and "a/b" may coexist (see above) */
-#define TOTE_CAP_PERSISTENT ((uint64_t)1 << 9)      /* data outlives close(): absent for a memory-only store */
+#define TOTE_CAPABILITY_LIST(X)                                                                                   \
+    /* write() and remove() (read and stat are always offered) */                                                \
+    X(WRITE, 0, 0, "write")                                                                                        \
+    /* append() */                                                                                                \
+    X(APPEND, 1, 0, "append")                                                                                      \
+    /* list() */                                                                                                  \
+    X(LIST, 2, 0, "list")                                                                                          \
+    /* rename(), atomic */                                                                                        \
+    X(RENAME, 3, 0, "rename")                                                                                      \
+    /* TOTE_WRITE_CREATE_ONLY, race-free between processes */                                                    \
+    X(CREATE_ONLY, 4, 0, "create-only")                                                                            \
+    /* TOTE_WRITE_IF_VERSION, race-free between processes */                                                     \
+    X(COMPARE_VERSION, 5, 0, "compare-version")                                                                    \
+    /* get_extension(TOTE_EXT_BATCH) gives tote_batch_ext */                                                     \
+    X(ATOMIC_BATCH, 6, 0, "atomic-batch")                                                                          \
+    /* one store may be used by several threads at once */                                                        \
+    X(THREAD_SAFE, 7, 0, "thread-safe")                                                                            \
+    /* "a" and "a/b" may coexist (see above) */                                                                   \
+    X(KEY_AND_PREFIX, 8, 0, "key-and-prefix")                                                                      \
+    /* data outlives close(): absent for a memory-only store */                                                   \
+    X(PERSISTENT, 9, 0, "persistent")                                                                              \
+    /* 1.1: TOTE_WRITE_EXPIRES: a key written with an expiry time is gone for every operation from then on */     \
+    X(EXPIRY, 10, 1, "expiry")
+
+#define TOTE_CAP_ENUM_(NAME, bit, minor, text) TOTE_CAP_##NAME = 1 << (bit),
+enum { TOTE_CAPABILITY_LIST(TOTE_CAP_ENUM_) };
+#undef TOTE_CAP_ENUM_
 
 /* How the host treats the part of a URL after "scheme://". */
 #define TOTE_LOCATION_PATH 1 /* a filesystem path: the host resolves it to an absolute path first */
@@ -157,9 +220,11 @@ typedef struct tote_call {
      * May be called several times; the last message wins. [callback] */
     void (*set_error)(const struct tote_call *call, const char *msg, size_t len);
 } tote_call;
+#define TOTE_CALL_SIZE_1_0 (offsetof(tote_call, set_error) + sizeof(void (*)(void)))
 
 /* Receives the bytes of a value, in order, in one or more pieces. Returns 0 to go on; non-zero asks the plugin to
- * stop: the plugin then calls it no more, releases what it holds and returns TOTE_OK. [callback] */
+ * stop: the plugin then calls it no more, releases what it holds and returns TOTE_OK. A plugin never calls it with
+ * len 0, so an empty value is no call at all (hosts ignore a zero-length call from an older plugin). [callback] */
 typedef int (*tote_write_fn)(void *ctx, const void *data, size_t len);
 
 #define TOTE_KIND_KEY 1    /* a key holding a value */
@@ -170,12 +235,22 @@ typedef struct tote_stat {
     uint32_t struct_size;
     uint32_t kind;    /* TOTE_KIND_* */
     uint64_t size;    /* bytes in the value; 0 for a prefix */
-    int64_t mtime_ns; /* last modification, nanoseconds since the Unix epoch; 0 if unknown or a prefix */
+    /* Last modification of the value, nanoseconds since the Unix epoch; 0 if unknown or a prefix. A write or an
+     * append sets it; a rename does not (the value moves unchanged, with its mtime_ns and version). */
+    int64_t mtime_ns;
     /* An opaque, non-zero tag of the value's current state; 0 for a prefix. Two stats of a key that give the same
      * version saw the same value; every write that changes the value changes it (a write of identical bytes may or
-     * may not). This is what TOTE_WRITE_IF_VERSION compares. */
+     * may not). This is what TOTE_WRITE_IF_VERSION compares, so a version is never reused within a store for
+     * another value: not by another key, not after a rename (the destination takes the moved value's version,
+     * which no other value of the store has), not after a remove and a new write of the same key. A per-key
+     * counter breaks this (after "write b", "write a", "rename a to b", b would come back to an old version of b):
+     * use a store-wide counter, a random 64-bit tag, or something derived from a file's identity. */
     uint64_t version;
+    /* Fields above are valid for ABI 1.0. */
+    /* 1.1: when the value expires, ns since the Unix epoch; 0 for none (see TOTE_WRITE_EXPIRES) */
+    int64_t expires_ns;
 } tote_stat;
+#define TOTE_STAT_SIZE_1_0 (offsetof(tote_stat, version) + sizeof(uint64_t))
 
 /* One entry of a listing, passed to a tote_entry_fn. Valid only during that callback. */
 typedef struct tote_entry {
@@ -184,6 +259,7 @@ typedef struct tote_entry {
     const char *key; /* the full key from the store root; a prefix entry ends with '/' ("runs/") */
     size_t key_len;
 } tote_entry;
+#define TOTE_ENTRY_SIZE_1_0 (offsetof(tote_entry, key_len) + sizeof(size_t))
 
 /* Receives listing entries. Returns 0 to go on; non-zero asks the plugin to stop (it then returns TOTE_OK).
  * [callback] */
@@ -238,20 +314,30 @@ typedef struct tote_open_params {
     const tote_option_value *options;
     size_t option_count;
 } tote_open_params;
+#define TOTE_OPEN_PARAMS_SIZE_1_0 (offsetof(tote_open_params, option_count) + sizeof(size_t))
 
 #define TOTE_WRITE_CREATE_ONLY 0x1u /* fail with ALREADY_EXISTS if the key exists */
 #define TOTE_WRITE_IF_VERSION 0x2u  /* fail with PRECONDITION_FAILED unless the key exists at expected_version */
+/* 1.1, only to a plugin declaring TOTE_CAP_EXPIRY: the value expires at expires_ns. From that moment the key is
+ * gone for every operation (read, stat, list, remove and rename see nothing; a create-only write succeeds; a
+ * compare-version write fails), whenever the backend physically removes it. A write without the flag stores a
+ * value that never expires; an append keeps the expiry of the value it extends; a rename moves it with the value.
+ * An expiry time at or before now makes the write take effect and the key vanish at once. */
+#define TOTE_WRITE_EXPIRES 0x4u
 
-/* One write: used by write() and by batches. */
+/* One write: used by write() and by batches. Read expires_ns only if struct_size covers it. */
 typedef struct tote_write_op {
     uint32_t struct_size;
-    uint32_t flags; /* TOTE_WRITE_*; at most one of the two */
+    uint32_t flags; /* TOTE_WRITE_*; at most one of CREATE_ONLY and IF_VERSION */
     const char *key;
     size_t key_len;
     const void *value;
     size_t value_len;
     uint64_t expected_version; /* with TOTE_WRITE_IF_VERSION */
+    /* Fields above are valid for ABI 1.0. */
+    int64_t expires_ns; /* 1.1, with TOTE_WRITE_EXPIRES: ns since the Unix epoch */
 } tote_write_op;
+#define TOTE_WRITE_OP_SIZE_1_0 (offsetof(tote_write_op, expected_version) + sizeof(uint64_t))
 
 #define TOTE_LIST_RECURSIVE 0x1u /* every key under the prefix; without it, one level with sub-prefixes */
 
@@ -265,6 +351,7 @@ typedef struct tote_list_params {
                                 bytes, not necessarily a key; NUL-terminated */
     size_t start_after_len;  /* 0: from the start */
 } tote_list_params;
+#define TOTE_LIST_PARAMS_SIZE_1_0 (offsetof(tote_list_params, start_after_len) + sizeof(size_t))
 
 #define TOTE_REMOVE_RECURSIVE 0x1u /* also every key under key + '/' */
 #define TOTE_RENAME_NO_REPLACE 0x1u /* fail with ALREADY_EXISTS if the destination exists */
@@ -299,7 +386,8 @@ typedef struct tote_plugin {
 
     /* Stream the value of key into sink. On TOTE_OK every byte has been passed (unless the sink asked to stop)
      * and, if stat_out is not NULL, it describes the value that was read. On failure some bytes may already have
-     * been passed; the host discards them. Reading a prefix that is not also a key is NOT_FOUND. [store] */
+     * been passed; the host discards them. Reading a prefix that is not also a key is NOT_FOUND. An empty value
+     * calls the sink not at all. [store] */
     tote_status (*read)(tote_store *store, const tote_call *call, const char *key, size_t key_len,
                         tote_write_fn sink, void *sink_ctx, tote_stat *stat_out);
 
@@ -333,7 +421,8 @@ typedef struct tote_plugin {
     /* Move the value of key from to key to, atomically, replacing to unless TOTE_RENAME_NO_REPLACE. The value and
      * its version move with it. NOT_FOUND if from is not a key (also when from == to); otherwise from == to is
      * TOTE_OK and changes nothing. CONFLICT as for write() when an ancestor of to is a key or to is a prefix;
-     * whether moving a key to or from its own descendant ("a" to "a/b") conflicts is left to the plugin.
+     * whether moving a key to or from its own descendant ("a" to "a/b") conflicts is left to the plugin. The
+     * value keeps its mtime_ns and version (and, 1.1, its expiry).
      * [store] requires TOTE_CAP_RENAME */
     tote_status (*rename)(tote_store *store, const tote_call *call, const char *from, size_t from_len,
                           const char *to, size_t to_len, uint32_t flags);
@@ -349,7 +438,9 @@ typedef struct tote_plugin {
 #define TOTE_PLUGIN_SIZE_1_0 (offsetof(tote_plugin, get_extension) + sizeof(void *))
 
 /* Returns the descriptor, or NULL if the plugin cannot serve a host speaking host_abi_version (the host then
- * reports the file as refused). Called once per load, before anything else. [any-thread] */
+ * reports the file as refused). Called once per load, before anything else; a process may load a plugin from
+ * several hosts, so serve the lowest version any of them announced. It may run in a short-lived scanning process
+ * that only reads the descriptor: do no work here beyond returning it. [any-thread] */
 typedef const tote_plugin *(*tote_plugin_entry_fn)(uint32_t host_abi_version);
 
 TOTE_PLUGIN_EXPORT const tote_plugin *tote_plugin_entry(uint32_t host_abi_version);

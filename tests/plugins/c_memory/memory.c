@@ -7,7 +7,8 @@
  *
  *   URL          cmem://<name>   (TOTE_LOCATION_URL: the location is the store's name, any non-empty string)
  *   capabilities WRITE | APPEND | LIST | RENAME | CREATE_ONLY | COMPARE_VERSION
- *                (not KEY_AND_PREFIX, not ATOMIC_BATCH, not THREAD_SAFE, not PERSISTENT)
+ *                (not KEY_AND_PREFIX, not ATOMIC_BATCH, not THREAD_SAFE, not PERSISTENT, not EXPIRY)
+ *   extensions   (ABI 1.1) tote.read_range/1, tote.append/1, tote.list_batch/1, tote.admin/1 (drop, info)
  *   options      max_bytes (int, default 0 = unlimited): a write or append that would bring the total size of
  *                all values in the store above it fails with TOTE_NO_SPACE and changes nothing (a "full disk").
  *                The limit belongs to the open handle that was given it, not to the store's data.
@@ -22,10 +23,20 @@
  *
  * Keys are kept in one array sorted by memcmp-then-length order (the order tote requires), searched by binary
  * search; inserts and deletes memmove. Simple and correct beats fast here.
+ *
+ * One source, two ABI versions: built against the frozen ABI 1.0 headers (tests/compat/abi-1.0), the parts under
+ * "#if TOTE_ABI_MINOR >= 1" compile out and the result is exactly a 1.0 plugin, which the compatibility tests
+ * load into the current host. Built against the current headers it also serves the 1.1 extensions.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <tote/tote_plugin.h>
+#if TOTE_ABI_MINOR >= 1
+#include <tote/ext/admin.h>
+#include <tote/ext/append.h>
+#include <tote/ext/list_batch.h>
+#include <tote/ext/read_range.h>
+#endif
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -66,7 +77,8 @@ typedef struct cmem_entry {
     int64_t mtime_ns;
 } cmem_entry;
 
-/* One named store's data, shared by every handle opened on it. Never freed. */
+/* One named store's data, shared by every handle opened on it. Never freed (a dropped store is only taken out of
+ * the registry: handles still open on it keep working on the orphaned data). */
 typedef struct cmem_data {
     struct cmem_data *next; /* registry list */
     char *name;
@@ -88,6 +100,9 @@ struct tote_store {
 
 static pthread_mutex_t registry_mutex = PTHREAD_MUTEX_INITIALIZER;
 static cmem_data *registry = NULL; /* process lifetime: deliberately never freed */
+#if TOTE_ABI_MINOR >= 1
+static cmem_data *dropped = NULL; /* dropped stores, still reachable for the handles open on them */
+#endif
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Small helpers
@@ -404,13 +419,15 @@ static void fill_stat(tote_stat *out, uint32_t kind, uint64_t size, int64_t mtim
     if (HAS_FIELD(out, tote_stat, version)) out->version = version;
 }
 
-static tote_status cmem_read(tote_store *store, const tote_call *call, const char *key, size_t key_len,
-                             tote_write_fn sink, void *sink_ctx, tote_stat *stat_out) {
+/* Streams bytes [offset, offset + length) of the value (those that exist); read() is the whole range. */
+static tote_status read_bytes(tote_store *store, const tote_call *call, const char *key, size_t key_len,
+                              uint64_t offset, uint64_t length, tote_write_fn sink, void *sink_ctx,
+                              tote_stat *stat_out) {
     cmem_data *d = store->data;
     cmem_blob *blob;
     uint64_t version;
     int64_t mtime_ns;
-    size_t i, done;
+    size_t i, done, stop;
     tote_status status = check_key(call, key, key_len);
     if (status != TOTE_OK) return status;
     if (sink == NULL) return fail(call, TOTE_INVALID_ARGUMENT, "no sink");
@@ -429,8 +446,10 @@ static tote_status cmem_read(tote_store *store, const tote_call *call, const cha
     mtime_ns = d->entries[i].mtime_ns;
     pthread_mutex_unlock(&d->mutex);
 
-    for (done = 0; done < blob->len;) {
-        size_t piece = blob->len - done < CMEM_CHUNK ? blob->len - done : CMEM_CHUNK;
+    done = offset < blob->len ? (size_t)offset : blob->len;
+    stop = length < blob->len - done ? done + (size_t)length : blob->len;
+    while (done < stop) {
+        size_t piece = stop - done < CMEM_CHUNK ? stop - done : CMEM_CHUNK;
         if (sink(sink_ctx, blob->bytes + done, piece) != 0) break; /* the host asked to stop */
         done += piece;
     }
@@ -440,6 +459,11 @@ static tote_status cmem_read(tote_store *store, const tote_call *call, const cha
     blob_release(blob);
     pthread_mutex_unlock(&d->mutex);
     return TOTE_OK;
+}
+
+static tote_status cmem_read(tote_store *store, const tote_call *call, const char *key, size_t key_len,
+                             tote_write_fn sink, void *sink_ctx, tote_stat *stat_out) {
+    return read_bytes(store, call, key, key_len, 0, (uint64_t)-1, sink, sink_ctx, stat_out);
 }
 
 static tote_status cmem_stat(tote_store *store, const tote_call *call, const char *key, size_t key_len,
@@ -563,8 +587,11 @@ static tote_status cmem_write(tote_store *store, const tote_call *call, const to
     return TOTE_OK;
 }
 
-static tote_status cmem_append(tote_store *store, const tote_call *call, const char *key, size_t key_len,
-                               const void *data, size_t data_len) {
+/* Appends data to key. With if_size, only if the value is exactly *if_size bytes long (an absent key: 0). Reports
+ * the value's old size and new version through offset_out and version_out (each may be NULL). */
+static tote_status append_bytes(tote_store *store, const tote_call *call, const char *key, size_t key_len,
+                                const void *data, size_t data_len, const uint64_t *if_size, uint64_t *offset_out,
+                                uint64_t *version_out) {
     cmem_data *d = store->data;
     size_t i;
     tote_status status = check_key(call, key, key_len);
@@ -578,6 +605,13 @@ static tote_status cmem_append(tote_store *store, const tote_call *call, const c
     if (i < d->count && compare_bytes(d->entries[i].key, d->entries[i].key_len, key, key_len) == 0) {
         cmem_entry *e = &d->entries[i];
         cmem_blob *old = e->value;
+        if (if_size != NULL && old->len != *if_size) {
+            status = fail(call, TOTE_PRECONDITION_FAILED, "the value is %llu bytes long, not %llu",
+                          (unsigned long long)old->len, (unsigned long long)*if_size);
+            pthread_mutex_unlock(&d->mutex);
+            return status;
+        }
+        if (offset_out != NULL) *offset_out = old->len;
         if (over_limit(store, 0, data_len) || data_len > (size_t)-1 - sizeof(cmem_blob) - old->len) {
             status = no_space(store, call);
             pthread_mutex_unlock(&d->mutex);
@@ -614,11 +648,18 @@ static tote_status cmem_append(tote_store *store, const tote_call *call, const c
         d->total_bytes += data_len;
         e->version = next_version(d);
         e->mtime_ns = now_ns();
+        if (version_out != NULL) *version_out = e->version;
         pthread_mutex_unlock(&d->mutex);
         return TOTE_OK;
     }
 
     /* Absent: the same as a plain write of data. */
+    if (if_size != NULL && *if_size != 0) {
+        pthread_mutex_unlock(&d->mutex);
+        return fail(call, TOTE_PRECONDITION_FAILED, "the key does not exist (expected %llu bytes)",
+                    (unsigned long long)*if_size);
+    }
+    if (offset_out != NULL) *offset_out = 0;
     status = check_conflict(d, call, "it", key, key_len, d->count);
     if (status == TOTE_OK && over_limit(store, 0, data_len)) status = no_space(store, call);
     if (status == TOTE_OK) {
@@ -635,18 +676,41 @@ static tote_status cmem_append(tote_store *store, const tote_call *call, const c
             fresh.mtime_ns = now_ns();
             insert_at(d, i, &fresh);
             d->total_bytes += data_len;
+            if (version_out != NULL) *version_out = fresh.version;
         }
     }
     pthread_mutex_unlock(&d->mutex);
     return status;
 }
 
+static tote_status cmem_append(tote_store *store, const tote_call *call, const char *key, size_t key_len,
+                               const void *data, size_t data_len) {
+    return append_bytes(store, call, key, key_len, data, data_len, NULL, NULL, NULL);
+}
+
 /* ---------------------------------------------------------------------------------------------------------------
  * list
  * ------------------------------------------------------------------------------------------------------------- */
 
-static tote_status cmem_list(tote_store *store, const tote_call *call, const tote_list_params *params,
-                             tote_entry_fn on_entry, void *ctx) {
+/* A listing's receiver: one entry at a time (ABI 1.0's list()), or, in 1.1, blocks of them (list_batch()). Blocks
+ * here are of one entry, which is legal and keeps the mutex rule simple: never held during a callback. */
+typedef struct cmem_receiver {
+    tote_entry_fn on_entry;
+#if TOTE_ABI_MINOR >= 1
+    tote_entries_fn on_entries;
+#endif
+    void *ctx;
+} cmem_receiver;
+
+static int deliver(const cmem_receiver *to, const tote_entry *entry) {
+#if TOTE_ABI_MINOR >= 1
+    if (to->on_entries != NULL) return to->on_entries(to->ctx, entry, 1);
+#endif
+    return to->on_entry(to->ctx, entry);
+}
+
+static tote_status list_entries(tote_store *store, const tote_call *call, const tote_list_params *params,
+                                const cmem_receiver *to) {
     const uint32_t known_flags = TOTE_LIST_RECURSIVE;
     cmem_data *d = store->data;
     char name[TOTE_KEY_MAX + 2]; /* the entry being passed: a key, or a sub-prefix with its '/' */
@@ -658,7 +722,7 @@ static tote_status cmem_list(tote_store *store, const tote_call *call, const tot
         return fail(call, TOTE_INVALID_ARGUMENT, "tote_list_params too small");
     if (params->flags & ~known_flags)
         return fail(call, TOTE_INVALID_ARGUMENT, "unknown list flags 0x%x", (unsigned)(params->flags & ~known_flags));
-    if (on_entry == NULL) return fail(call, TOTE_INVALID_ARGUMENT, "no callback");
+    if (to == NULL) return fail(call, TOTE_INVALID_ARGUMENT, "no callback");
     prefix = params->prefix ? params->prefix : "";
     prefix_len = params->prefix ? params->prefix_len : 0;
     after = params->start_after;
@@ -705,7 +769,7 @@ static tote_status cmem_list(tote_store *store, const tote_call *call, const tot
         entry.struct_size = sizeof entry;
         entry.key = name;
         entry.key_len = name_len;
-        stop = on_entry(ctx, &entry);
+        stop = deliver(to, &entry);
         pthread_mutex_lock(&d->mutex);
         if (stop) break;
         if (entry.kind == TOTE_KIND_PREFIX) {
@@ -717,6 +781,15 @@ static tote_status cmem_list(tote_store *store, const tote_call *call, const tot
     }
     pthread_mutex_unlock(&d->mutex);
     return TOTE_OK;
+}
+
+static tote_status cmem_list(tote_store *store, const tote_call *call, const tote_list_params *params,
+                             tote_entry_fn on_entry, void *ctx) {
+    cmem_receiver to;
+    memset(&to, 0, sizeof to);
+    to.on_entry = on_entry;
+    to.ctx = ctx;
+    return list_entries(store, call, params, on_entry != NULL ? &to : NULL);
 }
 
 /* ---------------------------------------------------------------------------------------------------------------
@@ -823,11 +896,97 @@ static tote_status cmem_rename(tote_store *store, const tote_call *call, const c
 }
 
 /* ---------------------------------------------------------------------------------------------------------------
+ * ABI 1.1 extensions
+ * ------------------------------------------------------------------------------------------------------------- */
+
+#if TOTE_ABI_MINOR >= 1
+
+static tote_status cmem_read_range(tote_store *store, const tote_call *call, const char *key, size_t key_len,
+                                   uint64_t offset, uint64_t length, tote_write_fn sink, void *sink_ctx,
+                                   tote_stat *stat_out) {
+    return read_bytes(store, call, key, key_len, offset, length, sink, sink_ctx, stat_out);
+}
+
+static tote_status cmem_append_op(tote_store *store, const tote_call *call, const tote_append_op *op,
+                                  tote_append_result *result) {
+    uint64_t offset = 0, version = 0;
+    tote_status status;
+    if (op == NULL || !HAS_FIELD(op, tote_append_op, expected_size))
+        return fail(call, TOTE_INVALID_ARGUMENT, "tote_append_op too small");
+    if (op->flags & ~(uint32_t)TOTE_APPEND_IF_SIZE)
+        return fail(call, TOTE_INVALID_ARGUMENT, "unknown append flags 0x%x",
+                    (unsigned)(op->flags & ~(uint32_t)TOTE_APPEND_IF_SIZE));
+    status = append_bytes(store, call, op->key, op->key_len, op->data, op->data_len,
+                          (op->flags & TOTE_APPEND_IF_SIZE) ? &op->expected_size : NULL, &offset, &version);
+    if (status == TOTE_OK && result != NULL) {
+        if (HAS_FIELD(result, tote_append_result, offset)) result->offset = offset;
+        if (HAS_FIELD(result, tote_append_result, version)) result->version = version;
+    }
+    return status;
+}
+
+static tote_status cmem_list_batch(tote_store *store, const tote_call *call, const tote_list_params *params,
+                                   tote_entries_fn on_entries, void *ctx) {
+    cmem_receiver to;
+    memset(&to, 0, sizeof to);
+    to.on_entries = on_entries;
+    to.ctx = ctx;
+    return list_entries(store, call, params, on_entries != NULL ? &to : NULL);
+}
+
+/* Takes the named store out of the registry: a later open finds nothing (or, with create, a new empty store). */
+static tote_status cmem_drop(const tote_open_params *params, const tote_call *call) {
+    cmem_data **link;
+    size_t name_len;
+    if (params == NULL || !HAS_FIELD(params, tote_open_params, option_count) || params->location == NULL)
+        return fail(call, TOTE_INVALID_ARGUMENT, "tote_open_params too small");
+    name_len = strlen(params->location);
+    pthread_mutex_lock(&registry_mutex);
+    for (link = &registry; *link != NULL; link = &(*link)->next) {
+        if ((*link)->name_len == name_len && memcmp((*link)->name, params->location, name_len) == 0) {
+            cmem_data *gone = *link;
+            *link = gone->next;
+            gone->next = dropped; /* the data stays allocated for handles still open on it */
+            dropped = gone;
+            pthread_mutex_unlock(&registry_mutex);
+            return TOTE_OK;
+        }
+    }
+    pthread_mutex_unlock(&registry_mutex);
+    return fail(call, TOTE_NOT_FOUND, "no cmem store named '%s' in this process", params->location);
+}
+
+static tote_status cmem_info(tote_store *store, const tote_call *call, tote_write_fn sink, void *sink_ctx) {
+    char text[256];
+    int n;
+    (void)call;
+    pthread_mutex_lock(&store->data->mutex);
+    n = snprintf(text, sizeof text, "{\"engine\": \"cmem (in this process's memory)\", \"keys\": %lu, \"bytes\": %llu}",
+                 (unsigned long)store->data->count, (unsigned long long)store->data->total_bytes);
+    pthread_mutex_unlock(&store->data->mutex);
+    if (n > 0 && (size_t)n < sizeof text) sink(sink_ctx, text, (size_t)n);
+    return TOTE_OK;
+}
+
+static const tote_read_range_ext cmem_read_range_ext = {sizeof(tote_read_range_ext), 0, cmem_read_range};
+static const tote_append_ext cmem_append_ext = {sizeof(tote_append_ext), 0, cmem_append_op};
+static const tote_list_batch_ext cmem_list_batch_ext = {sizeof(tote_list_batch_ext), 0, cmem_list_batch};
+static const tote_admin_ext cmem_admin_ext = {sizeof(tote_admin_ext), 0, cmem_drop, cmem_info};
+
+#endif /* TOTE_ABI_MINOR >= 1 */
+
+/* ---------------------------------------------------------------------------------------------------------------
  * The descriptor
  * ------------------------------------------------------------------------------------------------------------- */
 
 static const void *cmem_get_extension(const char *id) {
-    (void)id;
+    if (id == NULL) return NULL;
+#if TOTE_ABI_MINOR >= 1
+    if (strcmp(id, TOTE_EXT_READ_RANGE) == 0) return &cmem_read_range_ext;
+    if (strcmp(id, TOTE_EXT_APPEND) == 0) return &cmem_append_ext;
+    if (strcmp(id, TOTE_EXT_LIST_BATCH) == 0) return &cmem_list_batch_ext;
+    if (strcmp(id, TOTE_EXT_ADMIN) == 0) return &cmem_admin_ext;
+#endif
     return NULL;
 }
 

@@ -160,6 +160,9 @@ TEST_CASE("a server restarted mid-session: reads, listings and writes carry on, 
 
 TEST_CASE("a connection lost while a command is in flight: not repeated unless that is safe") {
     RedisServer server;
+    // Every write on disk before its reply: with the default everysec, a server under heavy disk load postpones
+    // its AOF writes by up to two seconds, and a SIGKILL then loses the writes this test builds on.
+    server.cli({"CONFIG", "SET", "appendfsync", "always"});
     tote::Store store = open_redis(server.url(), {{"retries", "10"}});
     store.write("log", "a;");
     store.write("plain", "old");
@@ -172,7 +175,7 @@ TEST_CASE("a connection lost while a command is in flight: not repeated unless t
     server.kill();
     auto appended = append.get();
     INFO(appended.second);
-    CHECK(appended.first == tote::Status::unavailable);
+    CHECK(appended.first == tote::Status::unknown_outcome);
     CHECK(has(appended.second, "connection to " + server.address() + " lost during append"));
     CHECK(has(appended.second, "may or may not have been applied"));
     server.restart();
@@ -356,4 +359,30 @@ TEST_CASE("a store whose keys vanished from the server is not quietly rebuilt") 
     CHECK(outcome([&] { store.append("k", "w"); }).first == tote::Status::not_found);
     CHECK(outcome([&] { store.write_batch({{"k", "w", {}}}); }).first == tote::Status::not_found);
     CHECK(server.cli({"DBSIZE"}) == "0");
+}
+
+// Hidden ([.]): run alone, in a process of its own (ctest redis.abi-1.0), because a plugin serves the lowest ABI
+// version any host of the process announced, and this host announces 1.0.
+TEST_CASE("a host speaking ABI 1.0 gets unavailable, never the 1.1 unknown outcome", "[.abi-1.0]") {
+    RedisServer server;
+    tote::HostOptions options;
+    options.plugin_dirs = {TOTE_PLUGIN_BUILD_DIR};
+    options.use_environment = false;
+    options.builtin_plugins = false;
+    options.plugin_abi = 0x00010000u;
+    const tote::Host host(options);
+    tote::OpenOptions open;
+    open.create = true;
+    open.options = {{"retries", "10"}};
+    tote::Store store = host.open(server.url(), open);
+    store.write("log", "a;");
+    server.pause();
+    auto append = std::async(std::launch::async, [&] { return outcome([&] { store.append("log", "b;"); }); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    server.kill();
+    auto appended = append.get();
+    INFO(appended.second);
+    CHECK(appended.first == tote::Status::unavailable);
+    CHECK(has(appended.second, "may or may not have been applied"));
+    CHECK(!has(appended.second, "status 15"));
 }

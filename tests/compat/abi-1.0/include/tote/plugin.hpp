@@ -1,0 +1,395 @@
+// tote/plugin.hpp — write a tote backend as one C++ class (header-only, C++17).
+//
+// The C ABI in tote_plugin.h is the contract; this header is a convenience on top of it. You write a class with
+// the operations your backend offers, describe the plugin once, and TOTE_PLUGIN_ENTRY() generates the exported
+// entry point and the C function table. Every call crosses the boundary through a trampoline that catches every
+// exception: tote::plugin::Error becomes its status and message, anything else becomes TOTE_INTERNAL.
+//
+//   class MyStore {
+//   public:
+//       static std::unique_ptr<MyStore> open(const tote::plugin::OpenParams& params);   // required
+//       void read(std::string_view key, tote::plugin::ValueSink& sink, tote::plugin::Stat* stat);  // required
+//       tote::plugin::Stat stat(std::string_view key);                                   // required
+//       uint64_t write(const tote::plugin::WriteOp& op);         // TOTE_CAP_WRITE: returns the new version
+//       void remove(std::string_view key, bool recursive);       // TOTE_CAP_WRITE
+//       void append(std::string_view key, std::string_view data);                    // TOTE_CAP_APPEND
+//       void list(const tote::plugin::ListParams& params, tote::plugin::EntrySink& out);  // TOTE_CAP_LIST
+//       void rename(std::string_view from, std::string_view to, bool replace);       // TOTE_CAP_RENAME
+//       void write_batch(const std::vector<tote::plugin::WriteOp>& ops, size_t& failed_index);  // ATOMIC_BATCH
+//   };
+//   TOTE_PLUGIN_ENTRY(MyStore, (tote::plugin::Descriptor{"mine", "1.0.0", "My backend", kSchemes, caps,
+//                                                        TOTE_LOCATION_PATH, kOptions}))
+//
+// The trampolines also refuse, before your method runs, unknown flag bits, conflicting write flags and parameter
+// structs smaller than ABI 1.0's. Only the methods that exist are put in the table; the capabilities you declare must match them (the host
+// refuses a plugin that declares a capability whose function is missing). The store object is destroyed by
+// close(). Thread rules are those of tote_plugin.h: without TOTE_CAP_THREAD_SAFE the host never calls one store
+// from two threads at once.
+#ifndef TOTE_PLUGIN_HPP
+#define TOTE_PLUGIN_HPP
+
+#include <tote/ext/batch.h>
+#include <tote/tote_plugin.h>
+
+#include <cstddef>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace tote::plugin {
+
+// Throw this from any operation to return a status with a message.
+class Error : public std::exception {
+public:
+    Error(tote_status status, std::string message) : status_(status), message_(std::move(message)) {}
+    tote_status status() const noexcept { return status_; }
+    const char* what() const noexcept override { return message_.c_str(); }
+
+private:
+    tote_status status_;
+    std::string message_;
+};
+
+// What stat() returns and read() may report. kind is TOTE_KIND_KEY or TOTE_KIND_PREFIX.
+struct Stat {
+    uint32_t kind = TOTE_KIND_KEY;
+    uint64_t size = 0;
+    int64_t mtime_ns = 0;
+    uint64_t version = 0;
+};
+
+// The bytes of a value go out through this. write() returns false once the host has asked to stop; stop then.
+class ValueSink {
+public:
+    ValueSink(tote_write_fn fn, void* ctx) : fn_(fn), ctx_(ctx) {}
+    bool write(const void* data, size_t len) {
+        if (stopped_) return false;
+        if (len != 0 && fn_(ctx_, data, len) != 0) stopped_ = true;
+        return !stopped_;
+    }
+    bool write(std::string_view bytes) { return write(bytes.data(), bytes.size()); }
+    bool stopped() const { return stopped_; }
+
+private:
+    tote_write_fn fn_;
+    void* ctx_;
+    bool stopped_ = false;
+};
+
+// Listing entries go out through this. emit() returns false once the host has asked to stop; stop then.
+class EntrySink {
+public:
+    EntrySink(tote_entry_fn fn, void* ctx) : fn_(fn), ctx_(ctx) {}
+    bool emit(std::string_view key, uint32_t kind) {
+        if (stopped_) return false;
+        tote_entry entry{};
+        entry.struct_size = sizeof entry;
+        entry.kind = kind;
+        entry.key = key.data();
+        entry.key_len = key.size();
+        if (fn_(ctx_, &entry) != 0) stopped_ = true;
+        return !stopped_;
+    }
+    bool stopped() const { return stopped_; }
+
+private:
+    tote_entry_fn fn_;
+    void* ctx_;
+    bool stopped_ = false;
+};
+
+// open()'s parameters, copied out of the C struct.
+struct OpenParams {
+    std::string url;
+    std::string location;
+    uint32_t flags = 0;
+    std::vector<tote_option_value> options;  // string_value points into the host's memory: copy what you keep
+
+    bool create() const { return (flags & TOTE_OPEN_CREATE) != 0; }
+    bool read_only() const { return (flags & TOTE_OPEN_READ_ONLY) != 0; }
+    const tote_option_value* find(std::string_view name, uint32_t type = 0) const {
+        for (const auto& option : options)
+            if (option.name != nullptr && name == option.name && (type == 0 || option.type == type)) return &option;
+        return nullptr;
+    }
+    // The option's value if it was set with this type, else fallback (the host has already checked types against
+    // the option list, so a mismatch means the option was declared with another type).
+    bool get_bool(std::string_view name, bool fallback) const {
+        const auto* o = find(name, TOTE_TYPE_BOOL);
+        return o ? o->int_value != 0 : fallback;
+    }
+    int64_t get_int(std::string_view name, int64_t fallback) const {
+        const auto* o = find(name, TOTE_TYPE_INT);
+        return o ? o->int_value : fallback;
+    }
+    double get_float(std::string_view name, double fallback) const {
+        const auto* o = find(name, TOTE_TYPE_FLOAT);
+        return o ? o->float_value : fallback;
+    }
+    std::string get_string(std::string_view name, std::string fallback) const {
+        const auto* o = find(name, TOTE_TYPE_STRING);
+        return o && o->string_value ? std::string(o->string_value, o->string_len) : std::move(fallback);
+    }
+};
+
+// One write, as a view of the host's tote_write_op.
+struct WriteOp {
+    std::string_view key;
+    std::string_view value;
+    uint32_t flags = 0;
+    uint64_t expected_version = 0;
+
+    bool create_only() const { return (flags & TOTE_WRITE_CREATE_ONLY) != 0; }
+    bool if_version() const { return (flags & TOTE_WRITE_IF_VERSION) != 0; }
+};
+
+struct ListParams {
+    std::string_view prefix;       // "" or ends with '/'
+    std::string_view start_after;  // "" for the start; any bytes (it need not lie under the prefix)
+    bool recursive = false;
+};
+
+// The plugin's self-description, turned into the tote_plugin struct by TOTE_PLUGIN_ENTRY.
+struct Descriptor {
+    const char* name;
+    const char* version;
+    const char* description;
+    const char* const* schemes;
+    uint64_t capabilities;
+    uint32_t location_kind;
+    const tote_option_spec* options;
+};
+
+namespace detail {
+
+// Detection of optional methods, so the table holds only what the class offers.
+template <class S, class = void> struct has_write : std::false_type {};
+template <class S> struct has_write<S, std::void_t<decltype(&S::write)>> : std::true_type {};
+template <class S, class = void> struct has_remove : std::false_type {};
+template <class S> struct has_remove<S, std::void_t<decltype(&S::remove)>> : std::true_type {};
+template <class S, class = void> struct has_append : std::false_type {};
+template <class S> struct has_append<S, std::void_t<decltype(&S::append)>> : std::true_type {};
+template <class S, class = void> struct has_list : std::false_type {};
+template <class S> struct has_list<S, std::void_t<decltype(&S::list)>> : std::true_type {};
+template <class S, class = void> struct has_rename : std::false_type {};
+template <class S> struct has_rename<S, std::void_t<decltype(&S::rename)>> : std::true_type {};
+template <class S, class = void> struct has_write_batch : std::false_type {};
+template <class S> struct has_write_batch<S, std::void_t<decltype(&S::write_batch)>> : std::true_type {};
+
+inline void report(const tote_call* call, const char* message) noexcept {
+    if (call != nullptr && call->set_error != nullptr) call->set_error(call, message, std::strlen(message));
+}
+
+// Runs body, turning every exception into a status. Nothing escapes.
+template <class Body> tote_status guarded(const tote_call* call, Body&& body) noexcept {
+    try {
+        body();
+        return TOTE_OK;
+    } catch (const Error& e) {
+        report(call, e.what());
+        return e.status() == TOTE_OK ? TOTE_INTERNAL : e.status();
+    } catch (const std::bad_alloc&) {
+        report(call, "out of memory");
+        return TOTE_INTERNAL;
+    } catch (const std::exception& e) {
+        report(call, e.what());
+        return TOTE_INTERNAL;
+    } catch (...) {
+        report(call, "unknown C++ exception in plugin");
+        return TOTE_INTERNAL;
+    }
+}
+
+// Writes the fields of stat that fit in the host's struct (it may be older and smaller than ours).
+inline void fill_stat(const Stat& stat, tote_stat* out) noexcept {
+    if (out == nullptr) return;
+    auto fits = [out](size_t offset, size_t size) { return out->struct_size >= offset + size; };
+    if (fits(offsetof(tote_stat, kind), sizeof out->kind)) out->kind = stat.kind;
+    if (fits(offsetof(tote_stat, size), sizeof out->size)) out->size = stat.size;
+    if (fits(offsetof(tote_stat, mtime_ns), sizeof out->mtime_ns)) out->mtime_ns = stat.mtime_ns;
+    if (fits(offsetof(tote_stat, version), sizeof out->version)) out->version = stat.version;
+}
+
+// Refuses what no store method should have to check: a struct from an older ABI, unknown or conflicting flags.
+inline void check_op(const tote_write_op& op) {
+    if (op.struct_size < sizeof(tote_write_op)) throw Error(TOTE_INVALID_ARGUMENT, "write op too small");
+    if (op.flags & ~(TOTE_WRITE_CREATE_ONLY | TOTE_WRITE_IF_VERSION))
+        throw Error(TOTE_INVALID_ARGUMENT, "unknown write flags");
+    if ((op.flags & TOTE_WRITE_CREATE_ONLY) && (op.flags & TOTE_WRITE_IF_VERSION))
+        throw Error(TOTE_INVALID_ARGUMENT, "create-only and compare-version exclude each other");
+}
+
+inline WriteOp to_op(const tote_write_op& op) {
+    return WriteOp{std::string_view(op.key, op.key_len),
+                   std::string_view(static_cast<const char*>(op.value), op.value_len), op.flags,
+                   op.expected_version};
+}
+
+template <class S> struct Adapter {
+    static S* self(tote_store* store) { return reinterpret_cast<S*>(store); }
+
+    static tote_status open(const tote_open_params* params, const tote_call* call, tote_store** out) noexcept {
+        return guarded(call, [&] {
+            if (params->struct_size < sizeof(tote_open_params)) throw Error(TOTE_INVALID_ARGUMENT, "open params too small");
+            if (params->flags & ~(TOTE_OPEN_CREATE | TOTE_OPEN_READ_ONLY)) throw Error(TOTE_INVALID_ARGUMENT, "unknown open flags");
+            OpenParams p;
+            p.url = params->url ? params->url : "";
+            p.location = params->location ? params->location : "";
+            p.flags = params->flags;
+            p.options.assign(params->options, params->options + params->option_count);
+            std::unique_ptr<S> store = S::open(p);
+            if (!store) throw Error(TOTE_INTERNAL, "open returned no store");
+            *out = reinterpret_cast<tote_store*>(store.release());
+        });
+    }
+
+    static void close(tote_store* store) noexcept {
+        try {
+            delete self(store);
+        } catch (...) {
+            // A destructor that throws has nowhere to report to; the store is gone either way.
+        }
+    }
+
+    static tote_status read(tote_store* store, const tote_call* call, const char* key, size_t key_len,
+                            tote_write_fn sink, void* sink_ctx, tote_stat* stat_out) noexcept {
+        return guarded(call, [&] {
+            ValueSink out(sink, sink_ctx);
+            Stat stat;
+            self(store)->read(std::string_view(key, key_len), out, stat_out ? &stat : nullptr);
+            fill_stat(stat, stat_out);
+        });
+    }
+
+    static tote_status stat(tote_store* store, const tote_call* call, const char* key, size_t key_len,
+                            tote_stat* out) noexcept {
+        return guarded(call, [&] { fill_stat(self(store)->stat(std::string_view(key, key_len)), out); });
+    }
+
+    static tote_status write(tote_store* store, const tote_call* call, const tote_write_op* op,
+                             uint64_t* new_version) noexcept {
+        return guarded(call, [&] {
+            check_op(*op);
+            uint64_t version = self(store)->write(to_op(*op));
+            if (new_version) *new_version = version;
+        });
+    }
+
+    static tote_status append(tote_store* store, const tote_call* call, const char* key, size_t key_len,
+                              const void* data, size_t data_len) noexcept {
+        return guarded(call, [&] {
+            self(store)->append(std::string_view(key, key_len),
+                                std::string_view(static_cast<const char*>(data), data_len));
+        });
+    }
+
+    static tote_status list(tote_store* store, const tote_call* call, const tote_list_params* params,
+                            tote_entry_fn on_entry, void* ctx) noexcept {
+        return guarded(call, [&] {
+            if (params->struct_size < sizeof(tote_list_params)) throw Error(TOTE_INVALID_ARGUMENT, "list params too small");
+            if (params->flags & ~TOTE_LIST_RECURSIVE) throw Error(TOTE_INVALID_ARGUMENT, "unknown list flags");
+            ListParams p;
+            p.prefix = std::string_view(params->prefix ? params->prefix : "", params->prefix_len);
+            p.start_after = std::string_view(params->start_after ? params->start_after : "", params->start_after_len);
+            p.recursive = (params->flags & TOTE_LIST_RECURSIVE) != 0;
+            EntrySink out(on_entry, ctx);
+            self(store)->list(p, out);
+        });
+    }
+
+    static tote_status remove(tote_store* store, const tote_call* call, const char* key, size_t key_len,
+                              uint32_t flags) noexcept {
+        return guarded(call, [&] {
+            if (flags & ~TOTE_REMOVE_RECURSIVE) throw Error(TOTE_INVALID_ARGUMENT, "unknown remove flags");
+            self(store)->remove(std::string_view(key, key_len), (flags & TOTE_REMOVE_RECURSIVE) != 0);
+        });
+    }
+
+    static tote_status rename(tote_store* store, const tote_call* call, const char* from, size_t from_len,
+                              const char* to, size_t to_len, uint32_t flags) noexcept {
+        return guarded(call, [&] {
+            if (flags & ~TOTE_RENAME_NO_REPLACE) throw Error(TOTE_INVALID_ARGUMENT, "unknown rename flags");
+            self(store)->rename(std::string_view(from, from_len), std::string_view(to, to_len),
+                                (flags & TOTE_RENAME_NO_REPLACE) == 0);
+        });
+    }
+
+    static tote_status write_batch(tote_store* store, const tote_call* call, const tote_write_op* const* ops,
+                                   size_t count, size_t* failed_index) noexcept {
+        size_t failed = count;
+        tote_status status = guarded(call, [&] {
+            std::vector<WriteOp> batch;
+            batch.reserve(count);
+            for (size_t i = 0; i < count; ++i) {
+                failed = i;
+                check_op(*ops[i]);
+                batch.push_back(to_op(*ops[i]));
+            }
+            failed = count;
+            self(store)->write_batch(batch, failed);
+        });
+        if (failed_index) *failed_index = status == TOTE_OK ? count : failed;
+        return status;
+    }
+
+    static const void* get_extension(const char* id) noexcept {
+        if constexpr (has_write_batch<S>::value) {
+            static const tote_batch_ext batch{sizeof(tote_batch_ext), 0, &Adapter::write_batch};
+            if (id != nullptr && std::strcmp(id, TOTE_EXT_BATCH) == 0) return &batch;
+        }
+        (void)id;
+        return nullptr;
+    }
+
+    static tote_plugin make(const Descriptor& d) {
+        tote_plugin p{};
+        p.struct_size = sizeof(tote_plugin);
+        p.abi_version = TOTE_ABI_VERSION;
+        p.capabilities = d.capabilities;
+        p.location_kind = d.location_kind;
+        p.name = d.name;
+        p.version = d.version;
+        p.description = d.description;
+        p.schemes = d.schemes;
+        p.options = d.options;
+        p.open = &Adapter::open;
+        p.close = &Adapter::close;
+        p.read = &Adapter::read;
+        p.stat = &Adapter::stat;
+        if constexpr (has_write<S>::value) p.write = &Adapter::write;
+        if constexpr (has_remove<S>::value) p.remove = &Adapter::remove;
+        if constexpr (has_append<S>::value) p.append = &Adapter::append;
+        if constexpr (has_list<S>::value) p.list = &Adapter::list;
+        if constexpr (has_rename<S>::value) p.rename = &Adapter::rename;
+        p.get_extension = &Adapter::get_extension;
+        return p;
+    }
+};
+
+}  // namespace detail
+
+// The descriptor for store class S, built once (thread-safe static initialisation) and kept for the life of
+// the library.
+template <class S> const tote_plugin* plugin_for(const Descriptor& descriptor) {
+    static const tote_plugin plugin = detail::Adapter<S>::make(descriptor);
+    return &plugin;
+}
+
+}  // namespace tote::plugin
+
+// Defines the exported entry point for store class StoreClass. descriptor is a tote::plugin::Descriptor
+// expression (wrap it in parentheses if it contains commas).
+#define TOTE_PLUGIN_ENTRY(StoreClass, descriptor)                                                  \
+    extern "C" TOTE_PLUGIN_EXPORT const tote_plugin* tote_plugin_entry(uint32_t host_abi_version) { \
+        (void)host_abi_version;                                                                    \
+        return ::tote::plugin::plugin_for<StoreClass>(descriptor);                                 \
+    }
+
+#endif  // TOTE_PLUGIN_HPP
