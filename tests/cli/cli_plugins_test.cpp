@@ -54,6 +54,8 @@ TEST_CASE("broken plugins are refused with a reason naming the file; the good on
         {"missing_function.so", "declares TOTE_CAP_APPEND but append is NULL"},
         {"undefined_symbol.so", "undefined symbol"},
         {"bad_scheme.so", "bad URL scheme"},
+        {"small_extension.so", "get_extension(\"tote.read_range/1\") gives a table of 8 bytes, smaller than"},
+        {"extension_without_capability.so", "offers \"tote.append/1\" but does not declare TOTE_CAP_APPEND"},
     };
     for (const auto& [file, reason] : expected) {
         INFO(file);

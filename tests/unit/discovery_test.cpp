@@ -17,7 +17,7 @@ TEST_CASE("the fixture directory: cmem loads, every broken file is refused, in n
     REQUIRE(d.plugins.size() == 1);
     CHECK(d.plugins[0]->info.name == "cmem");
     CHECK(d.by_scheme.count("cmem") == 1);
-    REQUIRE(d.refused.size() == 10);
+    REQUIRE(d.refused.size() == 12);
     std::vector<std::string> names;
     for (const auto& r : d.refused) names.push_back(r.path.filename().string());
     std::vector<std::string> sorted = names;
