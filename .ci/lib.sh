@@ -17,6 +17,7 @@ TOTE_PACKAGES=(
   postgresql redis-server                # servers the tests start privately (tests/servers)
   python3 openssl                        # tests/servers picks free ports with python3, makes TLS certificates with openssl
   dpkg-dev file                          # .ci/package: CPack's .deb runs dpkg-shlibdeps (dpkg-dev) and file
+  gcc-multilib                           # tests/compat: the ABI layout is also checked for 32-bit targets (-m32)
 )
 
 tote_install_packages() {
@@ -31,6 +32,16 @@ tote_install_packages() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
+}
+
+# tote_stage NAME COMMAND...: runs one stage of a script and prints how long it took.
+tote_stage() {
+  local name="$1"
+  shift
+  local start=$SECONDS
+  echo "== stage: $name"
+  "$@"
+  echo "== stage: $name took $((SECONDS - start)) s"
 }
 
 # tote_build DIR [extra cmake args...]
