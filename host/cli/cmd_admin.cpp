@@ -109,6 +109,9 @@ void check_store(Context& ctx, const std::string& name, Report& r) {
     } catch (const Error& e) {
         r.problem(std::string("a stat fails: ") + e.what());
     }
+    std::vector<std::string> options;
+    for (const auto& [name, value] : store->options()) options.push_back(name + " = " + value);
+    r.line("  options:        " + joined(options));
     r.line("  capabilities:   " + joined(capability_names(store->plugin().capabilities)));
     r.line("  extensions:     " + joined(store->plugin().extensions));
     try {
