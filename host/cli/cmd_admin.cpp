@@ -110,7 +110,7 @@ void check_store(Context& ctx, const std::string& name, Report& r) {
         r.problem(std::string("a stat fails: ") + e.what());
     }
     std::vector<std::string> options;
-    for (const auto& [name, value] : store->options()) options.push_back(name + " = " + value);
+    for (const auto& [option, value] : store->options()) options.push_back(option + " = " + value);
     r.line("  options:        " + joined(options));
     r.line("  capabilities:   " + joined(capability_names(store->plugin().capabilities)));
     r.line("  extensions:     " + joined(store->plugin().extensions));
