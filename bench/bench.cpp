@@ -27,6 +27,9 @@ Sizes quick_sizes() {
     s.list_keys_json = 3000;
     s.calls = 200000;
     s.plugin_files = 10;
+    s.stream_appends = 100;
+    s.stream_records = 1000;
+    s.stream_reads = 1000;
     return s;
 }
 

@@ -24,6 +24,9 @@ struct Sizes {
     long list_keys_json = 100000;
     long calls = 10000000;          // call-overhead
     long plugin_files = 100;        // discovery
+    long stream_appends = 2000;     // stream: conditional appends of 100 bytes to one key
+    long stream_records = 40000;    // stream: the 100-byte records of the stream the ranged reads read (4 MB)
+    long stream_reads = 50000;      // stream: ranged reads of 4 KiB
 };
 
 Sizes full_sizes();

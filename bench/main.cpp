@@ -29,7 +29,7 @@ namespace {
 void usage() {
     std::fprintf(stderr,
                  "usage: tote-bench [--quick] [--json] [--workload NAME]... [--reps N] [--dir DIR]\n"
-                 "workloads: batch-put durable-put random-get list copy call-overhead discovery servers\n");
+                 "workloads: batch-put durable-put random-get list copy call-overhead discovery stream servers\n");
 }
 
 }  // namespace
@@ -53,10 +53,11 @@ int main(int argc, char** argv) {
     }
     const std::map<std::string, std::vector<Result> (*)(const Env&)> workloads = {
         {"batch-put", batch_put}, {"durable-put", durable_put}, {"random-get", random_get}, {"list", list},
+        {"stream", stream},
         {"copy", copy},           {"call-overhead", call_overhead}, {"discovery", discovery},
         {"servers", servers}};
     const std::vector<std::string> order = {"batch-put", "durable-put", "random-get", "list", "copy", "call-overhead",
-                                            "discovery", "servers"};
+                                            "discovery", "stream", "servers"};
     if (chosen.empty()) chosen = order;
     for (const auto& w : chosen)
         if (!workloads.count(w)) {

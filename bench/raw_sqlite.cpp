@@ -28,8 +28,8 @@ RawSqlite::RawSqlite(const std::string& path, const std::string& synchronous) {
                                nullptr),
           "open");
     // The plugin's schema and settings (plugins/sqlite/sqlite_open.cpp).
-    exec("CREATE TABLE IF NOT EXISTS tote_kv(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value BLOB NOT NULL, "
-         "version INTEGER NOT NULL, mtime_ns INTEGER NOT NULL)");
+    exec("CREATE TABLE IF NOT EXISTS tote_kv(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, "
+         "mtime_ns INTEGER NOT NULL, expires_ns INTEGER, value BLOB NOT NULL)");
     exec("PRAGMA journal_mode=WAL");
     exec(("PRAGMA synchronous=" + synchronous).c_str());
     sqlite3_busy_timeout(db_, 5000);

@@ -35,6 +35,8 @@ std::vector<Result> copy(const Env& env);
 std::vector<Result> call_overhead(const Env& env);
 // discovery: `tote plugins` with plugin_files plugin files in the directory, against dlopen of the same files.
 std::vector<Result> discovery(const Env& env);
+// stream: conditional appends and ranged reads of one key (sqlite, json), against raw SQLite / POSIX calls.
+std::vector<Result> stream(const Env& env);
 // servers: batch-put, random-get and list on private postgres and redis servers, against raw libpq / hiredis.
 std::vector<Result> servers(const Env& env);
 

@@ -264,13 +264,17 @@ void JsonStore::stamp_after_current(int fd, const Parent& parent) {
     int64_t floor = 0;
     if (::fstatat(parent.fd, parent.leaf.c_str(), &current, AT_SYMLINK_NOFOLLOW) == 0)
         floor = mtime_ns_of(current) + 1;
+    stamp_after(fd, floor, parent.leaf);
+}
+
+void JsonStore::stamp_after(int fd, int64_t floor, std::string_view what) {
     const int64_t stamp = std::max(now_ns(), floor);
     struct timespec times[2];
     times[0].tv_sec = 0;
     times[0].tv_nsec = UTIME_OMIT;
     times[1].tv_sec = static_cast<time_t>(stamp / 1000000000);
     times[1].tv_nsec = static_cast<long>(stamp % 1000000000);
-    if (::futimens(fd, times) != 0) fail("cannot set the modification time of", parent.leaf, errno);
+    if (::futimens(fd, times) != 0) fail("cannot set the modification time of", what, errno);
 }
 
 uint64_t JsonStore::write(const plugin::WriteOp& op) {
@@ -324,11 +328,22 @@ uint64_t JsonStore::write(const plugin::WriteOp& op) {
     }
 }
 
+int JsonStore::append_journal() {
+    if (!journal_) {
+        journal_ = Fd(::openat(root_fd_.get(), kAppendJournal, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666));
+        if (!journal_) fail("cannot open the append journal", kAppendJournal, errno);
+    }
+    return journal_.get();
+}
+
 void JsonStore::recover_append() {
-    Fd journal(::openat(root_fd_.get(), kAppendJournal, O_RDWR | O_NOFOLLOW | O_CLOEXEC));
-    if (!journal) return;
+    // The journal stays open for the store's life (held under the commit lock only): an append then costs an
+    // fstat of it here, not an open, a read and a close.
+    const int journal = append_journal();
+    struct stat journal_st;
+    if (::fstat(journal, &journal_st) != 0 || journal_st.st_size == 0) return;
     char text[2 * TOTE_KEY_MAX];
-    ssize_t n = ::pread(journal.get(), text, sizeof text - 1, 0);
+    ssize_t n = ::pread(journal, text, sizeof text - 1, 0);
     if (n <= 0) return;
     text[n] = '\0';
     unsigned long long old_size = 0, new_size = 0;
@@ -351,7 +366,7 @@ void JsonStore::recover_append() {
             // The key is gone (removed since): nothing to cut back.
         }
     }
-    if (::ftruncate(journal.get(), 0) == 0 && durable_) sync_data(journal.get());
+    if (::ftruncate(journal, 0) == 0 && durable_) sync_data(journal);
 }
 
 // The size check and the append both happen under the commit lock, which every writer of the store (in any
@@ -373,26 +388,25 @@ plugin::AppendResult JsonStore::append(const plugin::AppendOp& op) {
                 throw Error(TOTE_PRECONDITION_FAILED, "the value is " + std::to_string(st.st_size) +
                                                           " bytes long, not " + std::to_string(op.expected_size));
             // Journal first, so a crash part-way leaves a record of what to cut off (recover_append).
-            Fd journal(::openat(root_fd_.get(), kAppendJournal, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666));
-            if (!journal) fail("cannot write the append journal", kAppendJournal, errno);
+            const int journal = append_journal();
             const std::string entry = std::to_string(st.st_size) + " " +
                                       std::to_string(static_cast<uint64_t>(st.st_size) + data.size()) + " " + key + "\n";
-            int err = ::pwrite(journal.get(), entry.data(), entry.size(), 0) == static_cast<ssize_t>(entry.size())
+            int err = ::pwrite(journal, entry.data(), entry.size(), 0) == static_cast<ssize_t>(entry.size())
                           ? 0 : (errno ? errno : EIO);
-            if (err == 0 && ::ftruncate(journal.get(), static_cast<off_t>(entry.size())) != 0) err = errno;
-            if (err == 0 && durable_) err = sync_data(journal.get());
+            if (err == 0 && ::ftruncate(journal, static_cast<off_t>(entry.size())) != 0) err = errno;
+            if (err == 0 && durable_) err = sync_data(journal);
             if (err != 0) fail("cannot write the append journal", kAppendJournal, err);
             err = write_all(fd.get(), data.data(), data.size());
             if (err == 0 && durable_) err = sync_data(fd.get());
             if (err != 0) {
                 // Take back a partial append so the value stays whole (the disk filled up, say).
                 if (::ftruncate(fd.get(), st.st_size) == 0 && durable_) sync_data(fd.get());
-                ::ftruncate(journal.get(), 0);
+                ::ftruncate(journal, 0);
                 fail("cannot append to", key, err);
             }
-            stamp_after_current(fd.get(), parent);
+            stamp_after(fd.get(), mtime_ns_of(st) + 1, key);  // later than the value it extends
             // Clearing the journal needs no sync: recovery leaves a complete append alone.
-            ::ftruncate(journal.get(), 0);
+            ::ftruncate(journal, 0);
             struct stat after;
             if (::fstat(fd.get(), &after) != 0) fail("cannot stat", key, errno);
             return plugin::AppendResult{static_cast<uint64_t>(st.st_size), version_of(after)};

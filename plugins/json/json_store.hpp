@@ -68,12 +68,16 @@ private:
     Fd write_temp(const Parent& parent, std::string_view key, std::string_view data, std::string& temp_name);
     // Gives the file behind fd a modification time later than the current value of key (see version_of).
     void stamp_after_current(int fd, const Parent& parent);
+    // Sets the modification time of fd to now, or floor if that is later (what names the file in messages).
+    void stamp_after(int fd, int64_t floor, std::string_view what);
     // Removes the now-empty directories above key, deepest first, stopping at the first that is not empty.
     void prune_parents(std::string_view key);
     void sync(int dir_fd, std::string_view key);
     bool has_visible_key(const std::string& dir);
     // Cuts off an append that a crashed process left half done (see .tote-append). Call under the commit lock.
     void recover_append();
+    // The append journal, opened on first use and kept open. Call under the commit lock.
+    int append_journal();
 
     struct ListState;
     bool list_dir(ListState& state, const std::string& dir_key);
@@ -84,6 +88,7 @@ private:
     bool durable_;
     bool read_only_;
     StoreLock lock_;
+    Fd journal_;  // "<root>/.tote-append", guarded by lock_
 };
 
 }  // namespace tote::json_plugin

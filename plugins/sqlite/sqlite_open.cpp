@@ -4,15 +4,17 @@
 //
 // The one table of a store (schema version 2):
 //
-//   CREATE TABLE tote_kv(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value BLOB NOT NULL,
-//                        version INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, expires_ns INTEGER)
+//   CREATE TABLE tote_kv(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+//                        mtime_ns INTEGER NOT NULL, expires_ns INTEGER, value BLOB NOT NULL)
 //   CREATE INDEX tote_kv_expiry ON tote_kv(expires_ns) WHERE expires_ns IS NOT NULL
 //
 // A rowid table with a unique index on key, not a WITHOUT ROWID table keyed on key: values are typically around
 // a kilobyte or more, and with the values stored in the key's b-tree itself, writes were measured 3-4x slower.
 // expires_ns (ABI 1.1, TOTE_CAP_EXPIRY) is NULL for a value that never expires; the partial index holds only
 // the rows that do expire, so a store without any costs nothing: writes never touch it, and "is any key expiring?"
-// is one probe of an empty index. Version 1 (tote 0.1) had no expires_ns: a writable open adds it; a read-only
+// is one probe of an empty index. Version 1 (tote 0.1) had no expires_ns, and value before version and mtime_ns:
+// a writable open adds the column (at the end: SQLite cannot reorder columns without copying the table, which an
+// open must not do to a large store), so stat of a large value stays as slow there as it was in 0.1; a read-only
 // open reads such a store through a TEMP view that supplies NULL.
 #include "sqlite_store.hpp"
 
@@ -37,9 +39,11 @@ constexpr int64_t kApplicationId = 0x746F7465;
 constexpr int64_t kSchemaVersion = 2;
 constexpr int64_t kOldestSchemaVersion = 1;  // still read (read-only) and upgraded (writable open)
 
-#define TOTE_KV_COLUMNS                                                                                      \
-    "(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value BLOB NOT NULL, version INTEGER NOT NULL, " \
-    "mtime_ns INTEGER NOT NULL, expires_ns INTEGER)"
+// value last: SQLite stores a row's columns in order, and a column after a large value is reached only by walking
+// the value's overflow pages, so version, mtime_ns and expires_ns (which stat and every lookup read) come first.
+#define TOTE_KV_COLUMNS                                                                                         \
+    "(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, " \
+    "expires_ns INTEGER, value BLOB NOT NULL)"
 constexpr const char* kCreateTable = "CREATE TABLE tote_kv" TOTE_KV_COLUMNS;
 constexpr const char* kCreateExpiryIndex =
     "CREATE INDEX tote_kv_expiry ON tote_kv(expires_ns) WHERE expires_ns IS NOT NULL";
