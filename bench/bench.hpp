@@ -46,10 +46,12 @@ Trial run_trial(const std::function<void()>& setup, const std::function<double()
 struct Result {
     std::string workload, backend;
     double tote_ops_s = 0, raw_ops_s = 0, ratio = 0, peak_rss_mib = 0;
+    double best_ratio = 0;  // the fastest tote trial over the fastest raw trial
     std::string note;  // units or context for the table ("ns per call: 31.2 vs 1.9")
 };
 
-// Alternates tote and raw trials reps times; medians of ops/s; ratio = tote / raw; peak RSS of the tote trials.
+// Alternates tote and raw trials reps times; medians of ops/s; ratio = tote / raw (medians), best_ratio of the
+// fastest trials; peak RSS of the tote trials.
 Result compare(const std::string& workload, const std::string& backend, int reps,
                const std::function<Trial()>& tote_trial, const std::function<Trial()>& raw_trial);
 

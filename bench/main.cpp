@@ -110,15 +110,17 @@ int main(int argc, char** argv) {
                                       {"tote_ops_s", r.tote_ops_s},
                                       {"raw_ops_s", r.raw_ops_s},
                                       {"ratio", r.ratio},
+                                      {"best_ratio", r.best_ratio},
                                       {"peak_rss_mib", r.peak_rss_mib},
                                       {"note", r.note}});
         std::printf("%s\n", out.dump(2).c_str());
     } else {
-        std::printf("%-14s %-13s %14s %14s %7s %9s  %s\n", "workload", "backend", "tote ops/s", "raw ops/s", "ratio",
+        std::printf("%-14s %-13s %14s %14s %7s %7s %9s  %s\n", "workload", "backend", "tote ops/s", "raw ops/s", "ratio",
+                    "best",
                     "peak RSS", "");
         for (const Result& r : results)
-            std::printf("%-14s %-13s %14.0f %14.0f %7.2f %6.1f MiB  %s\n", r.workload.c_str(), r.backend.c_str(),
-                        r.tote_ops_s, r.raw_ops_s, r.ratio, r.peak_rss_mib, r.note.c_str());
+            std::printf("%-14s %-13s %14.0f %14.0f %7.2f %7.2f %6.1f MiB  %s\n", r.workload.c_str(), r.backend.c_str(),
+                        r.tote_ops_s, r.raw_ops_s, r.ratio, r.best_ratio, r.peak_rss_mib, r.note.c_str());
     }
     return status;
 }
