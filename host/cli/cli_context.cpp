@@ -35,6 +35,7 @@ const Host& Context::host() {
         HostOptions options;
         if (config) options.config_file = *config;
         for (const std::string& dir : plugin_dirs) options.plugin_dirs.emplace_back(dir);
+        options.rescan = rescan;
         host_ = std::make_unique<Host>(options);
         for (const std::string& warning : host_->warnings()) std::fprintf(stderr, "tote: warning: %s\n", warning.c_str());
     }
@@ -45,6 +46,9 @@ Store Context::open(const std::string& store, bool create, bool read_only) {
     OpenOptions options;
     options.create = create;
     options.read_only = read_only;
+    // Once per scheme and command: a plugin that shadows another is never used without saying so.
+    if (std::optional<std::string> warning = host().shadow_warning(store))
+        if (warned_.insert(*warning).second) std::fprintf(stderr, "tote: warning: %s\n", warning->c_str());
     return host().open(store, options);
 }
 

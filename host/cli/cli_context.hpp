@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ class Context {
 public:
     std::optional<std::string> config;
     std::vector<std::string> plugin_dirs;
+    bool rescan = false;  // probe every plugin file again (tote plugins --rescan)
 
     // Built on first use, so `tote --help` works even with a broken config.
     const Host& host();
@@ -49,6 +51,7 @@ public:
 
 private:
     std::unique_ptr<Host> host_;
+    std::set<std::string> warned_;
 };
 
 // Help text shared by every command that takes a STORE.

@@ -110,6 +110,7 @@ int run_worker(const CheckArgs& args) {
     options.plugin_files = {args.plugin};
     options.use_environment = false;
     options.builtin_plugins = false;
+    options.isolate_plugins = false;  // this worker is the expendable process: the plugin is loaded right here
     Host host(options);
     if (!host.refused().empty()) {
         report.line("error 1 " + escape("the host refuses " + args.plugin + ": " + host.refused()[0].reason));

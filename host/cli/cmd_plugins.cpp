@@ -42,6 +42,10 @@ int print_json(const Host& host) {
     }
     out["refused"] = nlohmann::json::array();
     for (const Refusal& r : host.refused()) out["refused"].push_back({{"path", r.path.string()}, {"reason", r.reason}});
+    out["shadowed"] = nlohmann::json::array();
+    for (const SchemeShadow& s : host.shadowed())
+        out["shadowed"].push_back({{"scheme", s.scheme}, {"used", s.used.string()}, {"ignored", s.ignored.string()},
+                                   {"chosen_in_config", s.chosen}});
     out["warnings"] = host.warnings();
     write_stdout(out.dump(2) + "\n");
     return exit_ok;
@@ -65,7 +69,11 @@ int print_text(const Host& host) {
         out += "\n\n";
     }
     for (const Refusal& r : host.refused()) out += "refused " + r.path.string() + ": " + r.reason + "\n";
-    out += std::to_string(host.plugins().size()) + " plugin(s) loaded, " + std::to_string(host.refused().size()) +
+    for (const SchemeShadow& s : host.shadowed())
+        out += "shadowed: scheme '" + s.scheme + "' of " + s.ignored.string() + " is served by " + s.used.string() +
+               (s.chosen ? " (chosen in the config: host.schemes)\n"
+                         : " (first in the search order; choose one with host.schemes in the config)\n");
+    out += std::to_string(host.plugins().size()) + " plugin(s) found, " + std::to_string(host.refused().size()) +
            " refused; searched:";
     for (const auto& dir : host.plugin_dirs()) out += " " + dir.string();
     out += "\n";
@@ -76,9 +84,12 @@ int print_text(const Host& host) {
 }  // namespace
 
 void add_plugins_command(CLI::App& app, Context& ctx) {
-    auto* cmd = app.add_subcommand("plugins", "list the loaded backend plugins and the files that were refused");
+    auto* cmd = app.add_subcommand("plugins", "list the backend plugins found, the files refused and why, and "
+                                              "schemes that more than one plugin serves");
     auto json = std::make_shared<bool>(false);
     cmd->add_flag("--json", *json, "machine-readable output");
+    cmd->add_flag("--rescan", ctx.rescan,
+                  "probe every plugin file again instead of trusting the registry cache ($XDG_CACHE_HOME/tote)");
     cmd->callback([&ctx, json] {
         ctx.action = [&ctx, json] { return *json ? print_json(ctx.host()) : print_text(ctx.host()); };
     });

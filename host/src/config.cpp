@@ -109,7 +109,7 @@ fs::path resolve_dir(const std::string& text, const fs::path& base) {
 }
 
 void parse_host(const toml::table& host, const Checker& check, const fs::path& base, Config& config) {
-    check.only_keys(host, "[host]", {"plugin_dirs", "default_store", "allow_unsafe_plugins"});
+    check.only_keys(host, "[host]", {"plugin_dirs", "default_store", "allow_unsafe_plugins", "schemes"});
     if (const toml::node* dirs = host.get("plugin_dirs")) {
         if (!dirs->is_array()) check.fail(dirs->source(), "host.plugin_dirs must be an array of strings");
         for (const toml::node& dir : *dirs->as_array()) {
@@ -127,6 +127,18 @@ void parse_host(const toml::table& host, const Checker& check, const fs::path& b
     }
     if (const toml::node* allow = host.get("allow_unsafe_plugins"))
         config.allow_unsafe_plugins = check.boolean(*allow, "host.allow_unsafe_plugins");
+    if (const toml::node* schemes = host.get("schemes")) {
+        if (!schemes->is_table())
+            check.fail(schemes->source(), "host.schemes must be a table: { scheme = \"plugin name or file\" }");
+        for (auto&& [scheme, choice] : *schemes->as_table()) {
+            if (!is_valid_scheme(scheme.str()))
+                check.fail(scheme.source(), "host.schemes: " + quote(scheme.str()) + " is not a URL scheme");
+            const std::string& text = check.string(choice, "host.schemes." + std::string(scheme.str()));
+            // A name is [a-z][a-z0-9_-]*; anything with a '/' or the library suffix is a file, relative to this file.
+            const bool file = text.find('/') != std::string::npos || fs::path(text).has_extension();
+            config.schemes[std::string(scheme.str())] = file ? resolve_dir(text, base).string() : text;
+        }
+    }
 }
 
 OptionSetting parse_option(const toml::key& key, const toml::node& value, const Checker& check,

@@ -45,6 +45,8 @@ struct Config {
     std::optional<std::string> default_store;
     SourcePos default_store_where;
     bool allow_unsafe_plugins = false;  // load plugins despite unsafe permissions (with a warning)
+    // host.schemes: scheme -> the plugin that serves it when several could (a name, or an absolute file path)
+    std::map<std::string, std::string> schemes;
     std::map<std::string, StoreConfig> stores;
 
     std::filesystem::path base_dir() const;  // the file's directory, or the current directory

@@ -4,6 +4,7 @@
 #include "discovery.hpp"
 #include "key.hpp"
 #include "options.hpp"
+#include "probe.hpp"
 #include "store_impl.hpp"
 #include "url.hpp"
 
@@ -50,12 +51,27 @@ Config find_config(const HostOptions& options) {
     return Config{};
 }
 
-// Where the first-party plugins are: <directory of libtote>/tote/plugins, in the build tree and when installed.
-fs::path builtin_plugin_dir() {
+// <directory of libtote>/tote: where the first-party plugins (plugins/) and the probe helper live, in the build
+// tree and when installed.
+fs::path private_dir() {
     std::error_code ec;
     fs::path library = boost::dll::this_line_location(ec);
     if (ec) return {};
-    return library.parent_path() / "tote" / "plugins";
+    return library.parent_path() / "tote";
+}
+
+fs::path builtin_plugin_dir() {
+    const fs::path dir = private_dir();
+    return dir.empty() ? dir : dir / "plugins";
+}
+
+// The registry cache: explicit, else $XDG_CACHE_HOME/tote/registry.json when the environment is used.
+std::optional<fs::path> registry_cache_file(const HostOptions& options) {
+    if (options.registry_cache) return options.registry_cache;
+    if (!options.use_environment) return std::nullopt;
+    const fs::path cache = xdg_dir("XDG_CACHE_HOME", ".cache");
+    if (cache.empty()) return std::nullopt;
+    return cache / "tote" / "registry.json";
 }
 
 fs::path absolute_normal(const fs::path& p) {
@@ -73,8 +89,9 @@ std::string join(const std::vector<std::string>& items) {
 // One resolved store: the URL, its parsed form, the plugin, and the config entry it came from (if any).
 struct Target {
     std::string url;  // resolved, for messages and Store::url()
+    std::string scheme;
     std::string location;
-    std::shared_ptr<const detail::LoadedPlugin> plugin;
+    std::shared_ptr<const detail::PluginSlot> slot;  // the plugin, as described (loaded by open())
     const detail::StoreConfig* config = nullptr;
     bool implicit_create = false;  // the built-in default store is created on first use
 };
@@ -85,6 +102,7 @@ struct Host::Impl {
     Config config;
     detail::Discovery discovery;
     std::vector<PluginInfo> infos;
+    std::vector<SchemeShadow> shadows;
     std::vector<fs::path> dirs;
 
     Target resolve(std::string_view store) const;
@@ -104,9 +122,10 @@ Target Host::Impl::resolve_url(const std::string& text, const fs::path& base) co
         throw Error(Status::invalid_argument, message);
     }
     Target target;
-    target.plugin = found->second;
+    target.slot = found->second;
+    target.scheme = url.scheme;
     target.location = url.location;
-    if (target.plugin->info.location_kind == TOTE_LOCATION_PATH) {
+    if (target.slot->info.location_kind == TOTE_LOCATION_PATH) {
         fs::path path = detail::expand_home(url.location);
         if (path.is_relative()) path = base / path;
         target.location = path.lexically_normal().string();
@@ -176,12 +195,42 @@ Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
         throw Error(Status::invalid_argument, impl_->config.default_store_where.str() +
                                                   ": host.default_store names no store: " +
                                                   quote(*impl_->config.default_store));
-    std::vector<fs::path> files;
-    for (const fs::path& file : options.plugin_files) files.push_back(absolute_normal(file));
     if (TOTE_ABI_VERSION_MAJOR(options.plugin_abi) != TOTE_ABI_MAJOR || options.plugin_abi > TOTE_ABI_VERSION)
         throw Error(Status::invalid_argument, "HostOptions::plugin_abi must be a 1.x version up to this host's");
-    impl_->discovery = detail::discover(files, impl_->dirs, impl_->config.allow_unsafe_plugins, options.plugin_abi);
+    detail::DiscoveryOptions discovery;
+    for (const fs::path& file : options.plugin_files) discovery.files.push_back(absolute_normal(file));
+    discovery.dirs = impl_->dirs;
+    discovery.allow_unsafe = impl_->config.allow_unsafe_plugins;
+    discovery.host_abi = options.plugin_abi;
+    discovery.chosen = impl_->config.schemes;
+    discovery.rescan = options.rescan;
+    discovery.probe_deadline = options.probe_deadline;
+    if (options.use_environment && !env("TOTE_PROBE_TIMEOUT_MS").empty()) {
+        const std::string text = env("TOTE_PROBE_TIMEOUT_MS");
+        char* end = nullptr;
+        const long long ms = std::strtoll(text.c_str(), &end, 10);
+        if (*end != '\0' || ms < 1 || ms > 3600000)
+            throw Error(Status::invalid_argument, "TOTE_PROBE_TIMEOUT_MS must be milliseconds from 1 to 3600000, not '" +
+                                                      text + "'");
+        discovery.probe_deadline = std::chrono::milliseconds(ms);
+    }
+    std::string fallback;
+    if (options.isolate_plugins) {
+        const fs::path helper = private_dir() / "tote-plugin-probe";
+        std::error_code ec;
+        if (detail::probing_supported() && fs::is_regular_file(helper, ec)) {
+            discovery.probe_program = helper;
+            discovery.cache_file = registry_cache_file(options);
+        } else {
+            fallback = "the plugin probe helper " + helper.string() + " is missing, so plugins were loaded into this "
+                       "process to be described (a plugin that crashes when loaded takes the process down)";
+        }
+    }
+    impl_->discovery = detail::discover(discovery);
+    if (!fallback.empty()) impl_->discovery.warnings.push_back(fallback);
     for (const auto& plugin : impl_->discovery.plugins) impl_->infos.push_back(plugin->info);
+    for (const detail::Shadow& shadow : impl_->discovery.shadows)
+        impl_->shadows.push_back(SchemeShadow{shadow.scheme, shadow.winner, shadow.loser, shadow.chosen});
 }
 
 Host::~Host() = default;
@@ -191,6 +240,20 @@ Host& Host::operator=(Host&&) noexcept = default;
 const std::vector<PluginInfo>& Host::plugins() const { return impl_->infos; }
 const std::vector<Refusal>& Host::refused() const { return impl_->discovery.refused; }
 const std::vector<std::string>& Host::warnings() const { return impl_->discovery.warnings; }
+const std::vector<SchemeShadow>& Host::shadowed() const { return impl_->shadows; }
+
+std::optional<std::string> Host::shadow_warning(std::string_view store) const {
+    const Target target = impl_->resolve(store);
+    std::string ignored;
+    for (const SchemeShadow& shadow : impl_->shadows)
+        if (shadow.scheme == target.scheme && !shadow.chosen)
+            ignored += (ignored.empty() ? "" : ", ") + shadow.ignored.string();
+    if (ignored.empty()) return std::nullopt;
+    return "scheme '" + target.scheme + "' is served by " + target.slot->info.path.string() +
+           ", which comes first in the plugin search order, and not by " + ignored +
+           " (name the one to use in the config, host.schemes." + target.scheme + " = \"<name or file>\", to "
+           "silence this)";
+}
 const std::vector<fs::path>& Host::plugin_dirs() const { return impl_->dirs; }
 const std::optional<fs::path>& Host::config_path() const { return impl_->config.path; }
 
@@ -224,8 +287,8 @@ struct CheckedOptions {
 CheckedOptions check_store_options(const Target& target, const OpenOptions& options) {
     CheckedOptions out;
     if (target.config) out.settings = target.config->options;
-    detail::merge_text_options(options.options, target.plugin->info, out.settings);
-    out.values = detail::check_options(out.settings, target.plugin->info,
+    detail::merge_text_options(options.options, target.slot->info, out.settings);
+    out.values = detail::check_options(out.settings, target.slot->info,
                                        target.config ? target.config->name : detail::redact_url(target.url));
     return out;
 }
@@ -251,7 +314,8 @@ std::string what_store(const Target& target, const std::string& op) {
 
 Store Host::open(std::string_view store, const OpenOptions& options) const {
     Target target = impl_->resolve(store);
-    const detail::LoadedPlugin& plugin = *target.plugin;
+    const std::shared_ptr<const detail::LoadedPlugin> loaded = target.slot->load();
+    const detail::LoadedPlugin& plugin = *loaded;
     const bool read_only = options.read_only || (target.config && target.config->read_only) ||
                            !(plugin.descriptor->capabilities & TOTE_CAP_WRITE);
     const CheckedOptions checked = check_store_options(target, options);
@@ -264,7 +328,7 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
         open_params(target, checked, create ? TOTE_OPEN_CREATE : (read_only ? TOTE_OPEN_READ_ONLY : 0u));
 
     auto impl = std::make_shared<Store::Impl>();
-    impl->plugin = target.plugin;
+    impl->plugin = loaded;
     impl->url = detail::redact_url(target.url);  // what the Store shows; the plugin got the real one above
     for (const detail::OptionSetting& o : settings) impl->options[o.name] = detail::option_text(o);
     impl->read_only = read_only;
@@ -281,7 +345,8 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
 
 void Host::drop(std::string_view store, const OpenOptions& options) const {
     Target target = impl_->resolve(store);
-    const detail::LoadedPlugin& plugin = *target.plugin;
+    const std::shared_ptr<const detail::LoadedPlugin> loaded = target.slot->load();
+    const detail::LoadedPlugin& plugin = *loaded;
     const std::string what = what_store(target, "drop");
     if (options.read_only || (target.config && target.config->read_only))
         throw Error(Status::permission_denied, "permission denied: " + what + ": the store is configured read-only");

@@ -113,5 +113,8 @@ TEST_CASE("a file that is not an SQLite database is refused and left unchanged")
     }
     CHECK(tote({"put", "sqlite://" + path, "k"}, "x").exit_code == 1);
     CHECK(tote::test::read_file(path) == text);
-    CHECK(tote::test::tree(tote.home()) == std::vector<std::string>{"notes.db"});
+    std::vector<std::string> made;  // beside the file: nothing (the sealed HOME's .cache holds tote's plugin registry)
+    for (const std::string& entry : tote::test::tree(tote.home()))
+        if (entry.rfind(".cache", 0) != 0) made.push_back(entry);
+    CHECK(made == std::vector<std::string>{"notes.db"});
 }

@@ -50,7 +50,6 @@ TEST_CASE("broken plugins are refused with a reason naming the file; the good on
         {"wrong_abi.so", "plugin built for tote ABI 2.0, this host speaks ABI 1.1"},
         {"too_small.so", "descriptor too small: struct_size 24 bytes"},
         {"garbage_size.so", "implausible descriptor size 4294967280 bytes"},
-        {"tote-dup-scheme.so", "duplicate scheme 'cmem': already served by"},
         {"missing_function.so", "declares TOTE_CAP_APPEND but append is NULL"},
         {"undefined_symbol.so", "undefined symbol"},
         {"bad_scheme.so", "bad URL scheme"},
@@ -63,6 +62,11 @@ TEST_CASE("broken plugins are refused with a reason naming the file; the good on
         CHECK(refused[file].find(reason) != std::string::npos);
     }
     CHECK(refused.size() == expected.size());
+    // A second plugin serving "cmem" is not refused: it is shadowed by the first in the search order, and says so.
+    REQUIRE(json["shadowed"].size() == 1);
+    CHECK(json["shadowed"][0]["scheme"] == "cmem");
+    CHECK(std::filesystem::path(json["shadowed"][0]["ignored"].get<std::string>()).filename() == "tote-dup-scheme.so");
+    CHECK(std::filesystem::path(json["shadowed"][0]["used"].get<std::string>()).filename() == "tote-cmem.so");
     std::vector<std::string> names;
     for (const auto& p : json["plugins"]) names.push_back(p["name"]);
     CHECK(names.front() == "cmem");  // the fixture directory is searched first

@@ -1,16 +1,21 @@
 // tote/host.hpp — tote::Host: configuration, plugin discovery, and opening stores by URL or by name.
 //
-// A Host reads the TOML configuration (if any), loads every backend plugin found in the plugin directories
-// (refusing, with a reason, the files it cannot use), and opens stores:
+// A Host reads the TOML configuration (if any), finds every backend plugin in the plugin directories (refusing,
+// with a reason, the files it cannot use), and opens stores:
 //
 //     tote::Host host;                                    // config from TOTE_CONFIG or ~/.config/tote/config.toml
 //     tote::Store evals = host.open("json://evals");      // a URL: scheme picks the plugin
 //     tote::Store named = host.open("evals");             // a store name from the config's [stores.evals]
 //
 // Plugin directories are searched in this order, files within each in name order, and the first plugin to
-// claim a URL scheme keeps it: HostOptions::plugin_dirs, then TOTE_PLUGIN_PATH (':'-separated), then the
-// config's host.plugin_dirs, then the first-party plugins installed beside the host library
-// (<libdir>/tote/plugins).
+// claim a URL scheme keeps it (unless the config's host.schemes names another): HostOptions::plugin_dirs, then
+// TOTE_PLUGIN_PATH (':'-separated), then the config's host.plugin_dirs, then the first-party plugins installed
+// beside the host library (<libdir>/tote/plugins).
+//
+// No plugin's code runs in this process until a store of that plugin is opened: each plugin file is described by
+// a helper process (tote-plugin-probe, beside the first-party plugins' directory) the first time it is seen, and
+// the description is kept in the registry cache ($XDG_CACHE_HOME/tote/registry.json, by file identity), so a file
+// that crashes or hangs when loaded is refused with the reason, and every other store still opens.
 //
 // Construction throws tote::Error(Status::invalid_argument) for a configuration error, with the file, line and
 // key in the message. Discovery problems never throw: they are listed by refused(). A Host is immutable once
@@ -23,6 +28,7 @@
 #include <tote/plugin_info.hpp>
 #include <tote/store.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -45,6 +51,17 @@ struct HostOptions {
     bool use_environment = true;
     // Search <libdir>/tote/plugins, where the first-party plugins live.
     bool builtin_plugins = true;
+    // Describe plugin files in a helper process and the registry cache, loading in-process only the plugins of the
+    // stores opened. false: load every plugin file into this process at once, as a process that is expendable
+    // itself does (tote plugin check's worker).
+    bool isolate_plugins = true;
+    // The registry cache file. Unset: $XDG_CACHE_HOME/tote/registry.json (~/.cache/…) when use_environment, else
+    // none (every file is probed each time).
+    std::optional<std::filesystem::path> registry_cache;
+    // Probe every plugin file again, whatever the cache says (tote plugins --rescan).
+    bool rescan = false;
+    // How long a plugin file may take to be loaded and described before it is refused as hung.
+    std::chrono::milliseconds probe_deadline{5000};
     // The plugin ABI version the host announces to plugins and speaks with them. Only for compatibility tests:
     // TOTE_ABI_VERSION (the default), or an older 1.x to behave exactly as a host of that version would (struct
     // sizes, extensions asked for, status codes and capabilities accepted).
@@ -82,6 +99,11 @@ public:
     const std::vector<Refusal>& refused() const;
     // Plugins loaded despite a problem the config allows (host.allow_unsafe_plugins), one line each.
     const std::vector<std::string>& warnings() const;
+    // URL schemes that more than one plugin serves, and which one is used.
+    const std::vector<SchemeShadow>& shadowed() const;
+    // If the store's scheme is served by a plugin that shadows another, and the config does not name the winner
+    // (host.schemes), the warning to show whoever opens it; else nothing.
+    std::optional<std::string> shadow_warning(std::string_view store) const;
     // Every directory searched, in order, whether or not it existed.
     const std::vector<std::filesystem::path>& plugin_dirs() const;
     // The config file in use, if any.

@@ -39,6 +39,13 @@ struct Refusal {
     std::string reason;
 };
 
+// A URL scheme served by more than one plugin file: used serves it, ignored does not.
+struct SchemeShadow {
+    std::string scheme;
+    std::filesystem::path used, ignored;
+    bool chosen = false;  // the config names the plugin used (host.schemes)
+};
+
 // "write", "append", ... for each TOTE_CAP_* bit set, in bit order ("bit12" for a bit this host does not know).
 TOTE_API std::vector<std::string> capability_names(uint64_t capabilities);
 // The TOTE_CAP_* bits that ABI 1.<abi_minor> defines.
