@@ -52,9 +52,10 @@ TEST_CASE("plugins that crash, abort, exit or hang when loaded break no command,
 
     auto plugins = tote({"--plugin-dir", kHostile, "plugins", "--json"});
     REQUIRE(plugins.exit_code == 0);
+    const nlohmann::json listed = nlohmann::json::parse(plugins.out);
     std::map<std::string, std::string> refused;
-    for (const auto& r : nlohmann::json::parse(plugins.out)["refused"])
-        refused[fs::path(r["path"].get<std::string>()).filename().string()] = r["reason"];
+    for (const auto& r : listed["refused"])
+        refused[fs::path(r["path"].get<std::string>()).filename().string()] = r["reason"].get<std::string>();
     CHECK(has(refused["crash-on-entry.so"], "crashed when loaded: killed by signal"));
     CHECK(has(refused["abort-on-entry.so"], "crashed when loaded: killed by signal"));
     CHECK(has(refused["exit-on-entry.so"], "exited when loaded: exited with status 7"));
