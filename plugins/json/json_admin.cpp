@@ -1,8 +1,9 @@
 // json_admin.cpp — "tote.admin/1" for the JSON store: dropping a store directory, and describing one.
 //
 // A store is a directory, and `tote drop json:///home/me` must not become `rm -rf ~`: a directory is dropped only
-// if it is empty or holds ".tote-lock", the file every tote writer creates on its first change. Anything else is
-// CORRUPT and left untouched, with a message that says how to remove it by hand if that was meant.
+// if it holds nothing but tote's own ".tote-*" files, or holds ".tote-lock", the file every tote writer creates on
+// its first change. Anything else is CORRUPT and left untouched, with a message that says how to remove it by hand
+// if that was meant.
 #include "json_store.hpp"
 
 #include <fcntl.h>
@@ -46,8 +47,12 @@ void JsonStore::drop(const plugin::OpenParams& params) {
     }
     if (!S_ISDIR(st.st_mode))
         throw Error(TOTE_CORRUPT, root + " is not a directory, so it is not a json store; nothing was removed");
+    // Only tote's own bookkeeping (".tote-*": a write may have made .tote-tmp/ and died before .tote-lock) counts
+    // as empty.
     std::error_code ec;
-    const bool empty = std::filesystem::is_empty(root, ec);
+    bool empty = true;
+    for (std::filesystem::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().filename().string().rfind(".tote", 0) != 0) empty = false;
     if (ec) throw_errno("cannot read directory", root, ec.value());
     struct stat lock;
     if (!empty && ::fstatat(AT_FDCWD, (root + "/.tote-lock").c_str(), &lock, AT_SYMLINK_NOFOLLOW) != 0)

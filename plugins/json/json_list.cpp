@@ -9,13 +9,11 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <vector>
 
 namespace tote::json_plugin {
@@ -48,9 +46,6 @@ bool is_key_name(const std::string& name) {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-// Age after which an unlocked temporary file is taken for a crashed writer's leftover.
-constexpr auto kTempMaxAge = std::chrono::seconds(60);
-
 }  // namespace
 
 struct JsonStore::ListState {
@@ -58,16 +53,14 @@ struct JsonStore::ListState {
     plugin::EntrySink& out;
 };
 
+// A ".tote-tmp.*" file beside the keys: one a write made where .tote-tmp/ is another file system, or one left by
+// a json plugin before 0.2. Judged like those in .tote-tmp/ (reclaim).
 void JsonStore::clean_temp(int dirfd, const std::string& name) {
-    if (read_only_ || name.rfind(".tote-tmp.", 0) != 0) return;
-    struct stat st;
-    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return;
-    auto age = std::chrono::system_clock::now() - std::chrono::system_clock::time_point(
-                                                      std::chrono::nanoseconds(mtime_ns_of(st)));
-    if (age < kTempMaxAge) return;
-    Fd fd(::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    // A live writer holds an flock on its temporary file; only an unheld one is a leftover.
-    if (fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) ::unlinkat(dirfd, name.c_str(), 0);
+    constexpr std::string_view prefix = ".tote-tmp.";
+    if (read_only_ || name.compare(0, prefix.size(), prefix) != 0) return;
+    const int saved = errno;  // the caller is between readdir() calls, and tells their end from an error by errno
+    reclaim(dirfd, name, std::string_view(name).substr(prefix.size()));
+    errno = saved;
 }
 
 namespace {

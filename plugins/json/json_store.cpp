@@ -3,6 +3,7 @@
 // without following links (parent_of), and then only on the key's last segment with the *at() calls, so no path
 // is ever resolved twice and nothing a key names can lie outside the store.
 #include "json_store.hpp"
+#include "temp_names.hpp"
 
 #include <first_party.hpp>
 
@@ -43,43 +44,51 @@ std::string_view leaf_of(std::string_view key) {
 
 std::string in_quotes(std::string_view key) { return "'" + std::string(key) + "'"; }
 
-// 16 random hex digits for temporary file names; a per-thread generator seeded from the OS.
-std::string random_suffix() {
-    thread_local std::mt19937_64 rng{std::random_device{}() ^ (static_cast<uint64_t>(::getpid()) << 32)};
-    static const char digits[] = "0123456789abcdef";
-    uint64_t x = rng();
-    std::string out(16, '0');
-    for (char& c : out) {
-        c = digits[x & 15];
-        x >>= 4;
-    }
-    return out;
-}
-
-// Removes a temporary file in dir_fd unless it was published. Declare after the Parent that owns dir_fd.
-class TempFile {
-public:
-    explicit TempFile(int dir_fd) : dir_fd_(dir_fd) {}
-    ~TempFile() {
-        if (!name_.empty()) ::unlinkat(dir_fd_, name_.c_str(), 0);
-    }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-    std::string& name() { return name_; }
-    void published() { name_.clear(); }
-
-private:
-    int dir_fd_;
-    std::string name_;
-};
-
 // How many times a write starts over when a concurrent recursive remove took its directory away.
 constexpr int kAttempts = 8;
 
 // The append journal at the root: "<old size> <new size> <key>\n" while an append is under way, empty otherwise.
 constexpr const char* kAppendJournal = ".tote-append";
 
+// The directory of temporary files at the root, and the prefix of one kept beside its key (see json_store.hpp).
+constexpr const char* kTempDir = ".tote-tmp";
+constexpr std::string_view kTempPrefix = ".tote-tmp.";
+
+// How often (in writes of one open store) the temporary files of dead writers are looked for.
+constexpr uint64_t kReclaimEvery = 256;
+
+// Age after which an unlocked temporary file of a writer that cannot be judged by name (another boot or machine,
+// or a name from before 0.2) is taken for a leftover.
+constexpr auto kUnknownTempMaxAge = std::chrono::seconds(60);
+
 }  // namespace
+
+// A temporary file, removed on destruction unless it was published. Declare after the Parent that owns its
+// directory's descriptor (or the store, for .tote-tmp/).
+class JsonStore::TempFile {
+public:
+    TempFile() = default;
+    ~TempFile() {
+        if (!name_.empty()) ::unlinkat(dir_fd_, name_.c_str(), 0);
+    }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    void created(int dir_fd, std::string name) {
+        dir_fd_ = dir_fd;
+        name_ = std::move(name);
+    }
+    int dir() const { return dir_fd_; }
+    const char* name() const { return name_.c_str(); }
+    void published() { name_.clear(); }
+    void discard() {
+        if (!name_.empty()) ::unlinkat(dir_fd_, name_.c_str(), 0);
+        name_.clear();
+    }
+
+private:
+    int dir_fd_ = -1;
+    std::string name_;
+};
 
 JsonStore::JsonStore(std::string root, Fd root_fd, bool durable, bool read_only)
     : root_(std::move(root)), root_fd_(std::move(root_fd)), durable_(durable), read_only_(read_only),
@@ -106,6 +115,7 @@ std::unique_ptr<JsonStore> JsonStore::open(const plugin::OpenParams& params) {
     if (!fd) throw_errno("cannot open store directory", root, errno);
     std::unique_ptr<JsonStore> store(
         new JsonStore(root, std::move(fd), params.get_bool("fsync", true), params.read_only()));
+    if (!store->read_only_) store->reclaim_temps();
     struct stat journal;
     if (!store->read_only_ && ::fstatat(store->root_fd_.get(), kAppendJournal, &journal, AT_SYMLINK_NOFOLLOW) == 0 &&
         journal.st_size > 0) {
@@ -236,23 +246,75 @@ plugin::Stat JsonStore::stat(std::string_view key) {
     throw Error(TOTE_NOT_FOUND, "no such key");  // links, FIFOs, sockets and empty directories are not keys
 }
 
-Fd JsonStore::write_temp(const Parent& parent, std::string_view key, std::string_view data, std::string& temp_name) {
+int JsonStore::temp_dir() {
+    std::lock_guard<std::mutex> hold(temp_dir_mutex_);
+    if (!temp_dir_) {
+        bool made = ::mkdirat(root_fd_.get(), kTempDir, 0777) == 0;
+        if (!made && errno != EEXIST) fail("cannot create the directory of temporary files", kTempDir, errno);
+        Fd fd(::openat(root_fd_.get(), kTempDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!fd) fail("cannot open the directory of temporary files", kTempDir, errno);
+        if (made) sync(root_fd_.get(), kTempDir);
+        temp_dir_ = std::move(fd);
+    }
+    return temp_dir_.get();
+}
+
+void JsonStore::reclaim(int dir_fd, const std::string& file, std::string_view name) {
+    const Writer writer = writer_of(name);
+    if (writer == Writer::alive) return;
+    if (writer == Writer::unknown) {
+        struct stat st;
+        if (::fstatat(dir_fd, file.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return;
+        const auto age = std::chrono::system_clock::now() -
+                         std::chrono::system_clock::time_point(std::chrono::nanoseconds(mtime_ns_of(st)));
+        if (age < kUnknownTempMaxAge) return;
+        // A live writer holds an flock on its temporary file; only an unheld one is a leftover.
+        Fd fd(::openat(dir_fd, file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+        if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return;
+    }
+    ::unlinkat(dir_fd, file.c_str(), 0);  // no sync: losing the unlink in a crash only leaves it for next time
+}
+
+void JsonStore::reclaim_temps() {
+    int fd;
+    {
+        std::lock_guard<std::mutex> hold(temp_dir_mutex_);
+        if (!temp_dir_) temp_dir_ = Fd(::openat(root_fd_.get(), kTempDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!temp_dir_) return;  // no write has made it yet (or it cannot be opened: writes will say why)
+        fd = ::dup(temp_dir_.get());
+    }
+    if (fd < 0) return;
+    DIR* d = ::fdopendir(fd);
+    if (d == nullptr) {
+        ::close(fd);
+        return;
+    }
+    std::vector<std::string> names;
+    while (struct dirent* e = ::readdir(d))
+        if (e->d_name[0] != '.') names.emplace_back(e->d_name);
+    for (const std::string& name : names) reclaim(::dirfd(d), name, name);
+    ::closedir(d);
+}
+
+Fd JsonStore::write_temp(const Parent& parent, std::string_view key, std::string_view data, TempFile& temp,
+                         bool beside) {
+    const int dir_fd = beside ? parent.fd : temp_dir();
+    if ((writes_.fetch_add(1, std::memory_order_relaxed) + 1) % kReclaimEvery == 0) reclaim_temps();
     for (int attempt = 0;; ++attempt) {
-        temp_name = ".tote-tmp." + random_suffix();
-        Fd fd(::openat(parent.fd, temp_name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+        const std::string name = beside ? std::string(kTempPrefix) + new_temp_name() : new_temp_name();
+        Fd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
         if (!fd) {
             int err = errno;
-            temp_name.clear();
             if (err == EEXIST && attempt < kAttempts) continue;
-            fail("cannot create a temporary file beside", key, err);
+            fail(beside ? "cannot create a temporary file beside" : "cannot create a temporary file for", key, err);
         }
-        // Marks the file as in use: a listing removes leftover temporary files only if it can take this lock.
+        temp.created(dir_fd, name);
+        // Marks the file as in use for judges that cannot tell its writer by name (temp_names.hpp).
         ::flock(fd.get(), LOCK_EX | LOCK_NB);
         int err = write_all(fd.get(), data.data(), data.size());
         if (err == 0 && durable_) err = sync_data(fd.get());
         if (err != 0) {
-            ::unlinkat(parent.fd, temp_name.c_str(), 0);
-            temp_name.clear();
+            temp.discard();
             fail("cannot write", key, err);
         }
         return fd;
@@ -280,10 +342,11 @@ void JsonStore::stamp_after(int fd, int64_t floor, std::string_view what) {
 uint64_t JsonStore::write(const plugin::WriteOp& op) {
     if (read_only_) throw Error(TOTE_PERMISSION_DENIED, "the store is open read-only");
     const std::string key(op.key);
+    bool beside = false;  // the temporary file goes beside the key only where .tote-tmp/ is another file system
     for (int attempt = 0;; ++attempt) {
         Parent parent = parent_of(key, true);
-        TempFile temp(parent.fd);
-        Fd fd = write_temp(parent, key, op.value, temp.name());
+        TempFile temp;
+        Fd fd = write_temp(parent, key, op.value, temp, beside);
         const char* leaf = parent.leaf.c_str();
         int err = 0;
         {
@@ -297,19 +360,22 @@ uint64_t JsonStore::write(const plugin::WriteOp& op) {
             }
             stamp_after_current(fd.get(), parent);
             if (op.create_only()) {
-                if (::linkat(parent.fd, temp.name().c_str(), parent.fd, leaf, 0) != 0) {
+                if (::linkat(temp.dir(), temp.name(), parent.fd, leaf, 0) != 0) {
                     err = errno;
                 } else {
-                    ::unlinkat(parent.fd, temp.name().c_str(), 0);
-                    temp.published();
+                    temp.discard();  // the key's name holds the file now
                 }
             } else {
-                err = ::renameat(parent.fd, temp.name().c_str(), parent.fd, leaf) == 0 ? 0 : errno;
+                err = ::renameat(temp.dir(), temp.name(), parent.fd, leaf) == 0 ? 0 : errno;
                 // An empty directory left in the way (no key under it) is not a prefix: take it away and retry.
                 if (err == EISDIR && !has_visible_key(key) && ::unlinkat(parent.fd, leaf, AT_REMOVEDIR) == 0)
-                    err = ::renameat(parent.fd, temp.name().c_str(), parent.fd, leaf) == 0 ? 0 : errno;
+                    err = ::renameat(temp.dir(), temp.name(), parent.fd, leaf) == 0 ? 0 : errno;
                 if (err == 0) temp.published();
             }
+        }
+        if (err == EXDEV && !beside && attempt < kAttempts) {
+            beside = true;
+            continue;
         }
         if (err == ENOENT && attempt < kAttempts) continue;  // a recursive remove took the directory: start over
         if (err != 0) {
@@ -377,6 +443,7 @@ plugin::AppendResult JsonStore::append(const plugin::AppendOp& op) {
     const std::string_view data = op.data;
     StoreLock::Guard guard(lock_);
     recover_append();
+    bool beside = false;  // as in write()
     for (int attempt = 0;; ++attempt) {
         Parent parent = parent_of(key, true);
         Fd fd(::openat(parent.fd, parent.leaf.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
@@ -421,14 +488,18 @@ plugin::AppendResult JsonStore::append(const plugin::AppendOp& op) {
             throw Error(TOTE_PRECONDITION_FAILED,
                         "the key does not exist (expected " + std::to_string(op.expected_size) + " bytes)");
         // A new key: publish the data whole with link(), so no reader ever sees a half-created key.
-        TempFile temp(parent.fd);
-        Fd created = write_temp(parent, key, data, temp.name());
+        TempFile temp;
+        Fd created = write_temp(parent, key, data, temp, beside);
         stamp_after_current(created.get(), parent);
-        if (::linkat(parent.fd, temp.name().c_str(), parent.fd, parent.leaf.c_str(), 0) == 0) {
+        if (::linkat(temp.dir(), temp.name(), parent.fd, parent.leaf.c_str(), 0) == 0) {
             sync(parent.fd, key);
             struct stat made;
             if (::fstat(created.get(), &made) != 0) fail("cannot stat", key, errno);
             return plugin::AppendResult{0, version_of(made)};  // TempFile removes the temporary name
+        }
+        if (errno == EXDEV && !beside) {
+            beside = true;
+            continue;
         }
         if (errno != EEXIST && errno != ENOENT) fail("cannot publish", key, errno);
         // Someone outside tote created it meanwhile: append to theirs.

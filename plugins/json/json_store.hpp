@@ -1,13 +1,15 @@
 // json_store.hpp — a tote store kept as a directory of files: key "evals/gsm8k.json" is the file
 // <root>/evals/gsm8k.json holding the value's exact bytes, so a person can open it.
 //
-// Writes go to a temporary file beside the target (".tote-tmp.<random>", hidden from listings), are synced, and
-// are published by rename (plain writes), link (create-only writes, race-free between processes) or rename after
-// a version check (compare-version writes), under the store's commit lock (store_lock.hpp); the directory is then
-// synced. A crash therefore leaves each key at its old or its new value. Appends record the value's old length in
+// Writes go to a temporary file in "<root>/.tote-tmp/" (hidden from listings), are synced, and are published by
+// rename (plain writes), link (create-only writes, race-free between processes) or rename after a version check
+// (compare-version writes), under the store's commit lock (store_lock.hpp); the key's directory is then synced.
+// A crash therefore leaves each key at its old or its new value. Appends record the value's old length in
 // "<root>/.tote-append" first, so the partial append of a crashed writer is cut off by the next writer (or the next
-// writable open). Temporary files left by a crashed writer are removed by later listings once no process holds
-// them (each writer keeps an flock on its temporary file).
+// writable open). A temporary file's name says which process writes it (temp_names.hpp): a writable open, and
+// every 256th write, remove the ones whose writer is dead, so a crash leaks no disk space. Where a key's directory
+// is another file system than the root (a mount point inside the store) the temporary file goes beside the key as
+// ".tote-tmp.<name>", and listings reclaim those.
 //
 // Every path is resolved beneath the root without following symbolic links (open_no_symlinks): a link planted in
 // the store is not a key, and a key whose path crosses one is refused, so no key reaches outside the store.
@@ -23,7 +25,9 @@
 
 #include <tote/plugin.hpp>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -64,8 +68,16 @@ private:
 
     std::string path_of(std::string_view key) const;  // absolute, for messages
     [[noreturn]] void fail(std::string_view what, std::string_view key, int err) const;
-    // A new temporary file in parent holding data, synced if durable, flock-ed; returns its fd and name.
-    Fd write_temp(const Parent& parent, std::string_view key, std::string_view data, std::string& temp_name);
+    class TempFile;
+    // A new temporary file holding data, synced if durable, flock-ed, in .tote-tmp/ or (beside) in the key's own
+    // directory; temp learns its directory and name. Returns its fd.
+    Fd write_temp(const Parent& parent, std::string_view key, std::string_view data, TempFile& temp, bool beside);
+    // "<root>/.tote-tmp", made on first use and kept open.
+    int temp_dir();
+    // Removes the temporary files of dead writers from .tote-tmp/ (on a writable open, and every kReclaimEvery
+    // writes) — and, for clean_temp, one ".tote-tmp.*" file a listing met beside the keys.
+    void reclaim_temps();
+    void reclaim(int dir_fd, const std::string& file, std::string_view name);
     // Gives the file behind fd a modification time later than the current value of key (see version_of).
     void stamp_after_current(int fd, const Parent& parent);
     // Sets the modification time of fd to now, or floor if that is later (what names the file in messages).
@@ -89,6 +101,9 @@ private:
     bool read_only_;
     StoreLock lock_;
     Fd journal_;  // "<root>/.tote-append", guarded by lock_
+    std::mutex temp_dir_mutex_;
+    Fd temp_dir_;                     // "<root>/.tote-tmp", guarded by temp_dir_mutex_ until set
+    std::atomic<uint64_t> writes_{0};  // counts writes, for the periodic reclaim
 };
 
 }  // namespace tote::json_plugin

@@ -2,8 +2,9 @@
 // and renames keys without pause, and is killed with SIGKILL at a random moment, over and over. After every kill
 // the store is opened again (no manual repair) and checked against a model built from what the worker reported:
 // every key holds exactly its old or its new complete value, every log holds only whole records, the key that
-// moves between mv/a and mv/b exists exactly once, and a listing shows exactly the expected keys — no temporary
-// file, no half-created key.
+// moves between mv/a and mv/b exists exactly once, a listing shows exactly the expected keys — no temporary
+// file, no half-created key — and the disk holds exactly those keys and the backend's bookkeeping: a crashed
+// writer's temporary file is reclaimed by the next writable open, not leaked.
 //
 // TOTE_KILLS sets the number of kills per plugin (default 25; the full run in docs/reliability.md uses 200).
 #include "process.hpp"
@@ -18,6 +19,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -84,7 +86,7 @@ struct Counts {
 // Checks the store against the model, settling the in-flight operation either way; updates the model to what the
 // store shows.
 void verify(const tote::Host& host, const std::string& url, Model& model, const std::optional<Op>& in_flight,
-            Counts& counts) {
+            Counts& counts, std::set<std::string>& listed) {
     tote::Store store = host.open(url);  // writable: the open itself must repair whatever needs it
     std::set<std::string> expected;
 
@@ -157,9 +159,39 @@ void verify(const tote::Host& host, const std::string& url, Model& model, const 
         REQUIRE(model.mv_name.empty());
     }
 
-    std::set<std::string> listed;
     for (const tote::Entry& e : store.list("", tote::ListOptions{true, ""})) listed.insert(e.key);
     REQUIRE(listed == expected);
+}
+
+// Every file and directory under the store's directory, relative to it ("small/", "small/k1", ".tote-lock"...).
+std::set<std::string> files_under(const std::string& dir) {
+    std::set<std::string> out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+        out.insert(std::filesystem::relative(e.path(), dir).string() + (e.is_directory() ? "/" : ""));
+    return out;
+}
+
+// What the store's directory may hold besides its keys: json's commit lock, append journal and (empty) directory
+// of temporary files, and the directories of the keys' prefixes; sqlite's database and its WAL files.
+void check_disk(const std::string& scheme, const std::string& dir, const std::set<std::string>& keys) {
+    std::set<std::string> allowed;
+    if (scheme == "json") {
+        allowed = {".tote-lock", ".tote-append", ".tote-tmp/"};
+        for (const std::string& key : keys) {
+            allowed.insert(key);
+            for (size_t slash = key.find('/'); slash != std::string::npos; slash = key.find('/', slash + 1))
+                allowed.insert(key.substr(0, slash + 1));
+        }
+    } else {
+        allowed = {"store.db", "store.db-wal", "store.db-shm", "store.db-journal"};
+    }
+    std::set<std::string> extra;
+    for (const std::string& file : files_under(scheme == "json" ? dir + "/store" : dir))
+        if (!allowed.count(file)) extra.insert(file);
+    std::string listed;
+    for (const std::string& file : extra) listed += " " + file;
+    INFO("files in the store that are neither keys nor bookkeeping:" << listed);
+    CHECK(extra.empty());
 }
 
 long kills_per_plugin() {
@@ -199,7 +231,9 @@ TEST_CASE("SIGKILL at random moments never tears a value, a record or a rename")
         for (const Op& op : finished) model.apply(op);
         INFO(scheme << ": kill " << k + 1 << " after " << finished.size() << " operations"
                      << (in_flight ? ", during " + in_flight->kind + " " + in_flight->key : std::string()));
-        verify(host, url, model, in_flight, counts);
+        std::set<std::string> keys;
+        verify(host, url, model, in_flight, counts, keys);
+        check_disk(scheme, dir.path(), keys);
         if (in_flight) ++counts.interrupted[in_flight->kind];
         if (in_flight) next_seq = in_flight->seq + 1;
         else if (!finished.empty()) next_seq = finished.back().seq + 1;
