@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 namespace tote::cli {
 
 namespace {
@@ -105,10 +107,20 @@ void add_key_commands(CLI::App& app, Context& ctx) {
         cmd->add_option("STORE", args->store, kStoreHelp)->required();
         cmd->add_option("KEY", args->key, "the key (or, with -r, the prefix)")->required();
         cmd->add_flag("-r,--recursive", args->recursive, "also remove every key under KEY/");
-        cmd->add_flag("-f,--force", args->force, "succeed even if there is nothing to remove");
+        cmd->add_flag("-f,--force", args->force,
+                      "succeed even if there is nothing to remove (no such key, or no such store)");
         cmd->callback([&ctx, args] {
             ctx.action = [&ctx, args] {
-                Store store = ctx.open(args->store, false);
+                std::optional<Store> opened;
+                try {
+                    opened.emplace(ctx.open(args->store, false));
+                } catch (const Error& e) {
+                    // -f: a store that does not exist holds nothing to remove. (An unknown scheme or store name
+                    // is a usage error, not "not found", and still fails.)
+                    if (args->force && e.status() == Status::not_found) return static_cast<int>(exit_ok);
+                    throw;
+                }
+                Store& store = *opened;
                 if (!store.remove(args->key, args->recursive) && !args->force)
                     throw Error(Status::not_found, "not found: remove '" + args->key + "' in " + store.url() +
                                                        (args->recursive ? "" : " (a prefix needs -r)"));

@@ -12,7 +12,10 @@
 //
 // If the worker dies or exits during a case, or a case outlives --timeout, the parent reports that case as
 // failed (with how the process ended) and starts a new worker at the next case. So a crash, a hang or an exit()
-// in a plugin is a result line, never the end of the CLI.
+// in a plugin is a result line, never the end of the CLI. The whole check has a deadline (--deadline), and it
+// stops after kMaxTimeoutsInARow cases in a row timed out: a plugin that hangs on every read would otherwise take
+// every case's timeout in turn (over half an hour at the defaults). Either way the cases not run are counted and
+// the verdict says why the check stopped.
 #include "child_process.hpp"
 #include "cli_context.hpp"
 #include "cli_output.hpp"
@@ -40,6 +43,7 @@ struct CheckArgs {
     std::string store;                 // a config store whose options (and, for servers, URL) to use
     std::string isolate_option;        // for a server backend: the option that gives each case its own store
     double timeout = 60;
+    double deadline = 900;
     // Worker only:
     size_t from = 0;
     std::string temp_dir;
@@ -163,6 +167,9 @@ struct Tally {
     size_t passed = 0, failed = 0, skipped = 0;
 };
 
+// After this many consecutive cases that timed out, the plugin is taken to hang and the check stops.
+constexpr int kMaxTimeoutsInARow = 3;
+
 void print_result(const std::string& kind, const std::string& name, const std::string& message, Tally& tally) {
     std::string line = kind + " " + name;
     if (!message.empty()) {
@@ -215,9 +222,14 @@ int run_check(Context& ctx, CheckArgs args) {
 
     const auto& cases = conformance::all_cases();
     const auto timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
+    const auto deadline_at =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long long>(args.deadline * 1000));
     Tally tally;
     bool described = false;
-    for (size_t next = 0; next < cases.size();) {
+    int timeouts_in_a_row = 0;
+    std::string stopped;  // why the check stopped before the last case, if it did
+    size_t next = 0;
+    while (next < cases.size()) {
         std::vector<std::string> worker = {"plugin", "check-worker", args.plugin, "--from", std::to_string(next),
                                            "--temp-dir", temp, "--timeout", std::to_string(args.timeout)};
         for (const auto& [k, v] : options) worker.insert(worker.end(), {"--option", k + "=" + v});
@@ -226,11 +238,13 @@ int run_check(Context& ctx, CheckArgs args) {
         ChildProcess child(worker);
         constexpr size_t none = static_cast<size_t>(-1);
         size_t running = none;  // the case the worker is in, if any
-        bool done = false, timed_out = false;
+        bool done = false, timed_out = false, past_deadline = false;
         for (std::string line;;) {
-            auto got = child.read_line(line, std::chrono::steady_clock::now() + timeout);
+            const auto now = std::chrono::steady_clock::now();
+            auto got = child.read_line(line, std::min(now + timeout, deadline_at));
             if (got == ChildProcess::Read::timeout) {
                 timed_out = true;
+                past_deadline = std::chrono::steady_clock::now() >= deadline_at;
                 break;
             }
             if (got == ChildProcess::Read::end) break;
@@ -263,6 +277,7 @@ int run_check(Context& ctx, CheckArgs args) {
                 print_result(kind, cases.at(i).name, unescape(message), tally);
                 running = none;
                 next = i + 1;
+                timeouts_in_a_row = 0;
             } else if (verb == "error") {
                 int code = exit_failure;
                 std::string message;
@@ -275,21 +290,40 @@ int run_check(Context& ctx, CheckArgs args) {
         }
         std::string ending = child.finish();
         if (done) break;
-        const std::string how = timed_out ? "timed out after " + format_seconds(args.timeout) + " (the process was killed)"
-                                : ending.empty() ? std::string("the process exited with status 0")
-                                                 : "the process " + ending;
+        const std::string how =
+            past_deadline ? "the check's deadline of " + format_seconds(args.deadline) + " passed (the process was killed)"
+            : timed_out   ? "timed out after " + format_seconds(args.timeout) + " (the process was killed)"
+            : ending.empty() ? std::string("the process exited with status 0")
+                             : "the process " + ending;
         if (running == none) {
+            if (past_deadline) {
+                stopped = "the check's deadline of " + format_seconds(args.deadline) + " passed";
+                break;
+            }
             // Died outside any case: while loading the plugin, or between cases. Nothing more can be checked.
             throw CliError{exit_failure, "the plugin could not be checked: " + how +
                                              (described ? " between cases" : " while loading it")};
         }
         print_result("fail", cases.at(running).name, how + " during this case", tally);
         next = running + 1;
+        if (past_deadline) {
+            stopped = "the check's deadline of " + format_seconds(args.deadline) + " passed (--deadline)";
+            break;
+        }
+        if (timed_out && ++timeouts_in_a_row >= kMaxTimeoutsInARow) {
+            stopped = std::to_string(kMaxTimeoutsInARow) + " cases in a row timed out: the plugin looks hung";
+            break;
+        }
     }
+    const size_t not_run = cases.size() - std::min(next, cases.size());
+    if (!stopped.empty())
+        write_stdout("stopped: " + stopped + "; " + std::to_string(not_run) + " case" + (not_run == 1 ? "" : "s") +
+                     " not run\n");
     write_stdout(std::to_string(tally.passed) + " passed, " + std::to_string(tally.failed) + " failed, " +
-                 std::to_string(tally.skipped) + " skipped\n");
+                 std::to_string(tally.skipped) + " skipped" +
+                 (not_run > 0 ? ", " + std::to_string(not_run) + " not run" : std::string()) + "\n");
     flush_stdout();
-    return tally.failed == 0 ? exit_ok : exit_failure;
+    return tally.failed == 0 && not_run == 0 ? exit_ok : exit_failure;
 }
 
 }  // namespace
@@ -313,8 +347,14 @@ void add_plugin_command(CLI::App& app, Context& ctx) {
         check->add_option("--timeout", args->timeout, "seconds one case may take before it is failed")
             ->default_str("60")
             ->check(CLI::PositiveNumber);
+        check->add_option("--deadline", args->deadline,
+                          "seconds the whole check may take; the cases not reached by then are not run")
+            ->default_str("900")
+            ->check(CLI::PositiveNumber);
         check->footer("Prints 'pass NAME', 'fail NAME: reason' or 'skip NAME: reason' per case, then "
-                      "'N passed, N failed, N skipped'.\nExit status 0 only if nothing failed.");
+                      "'N passed, N failed, N skipped'.\nStops early, saying why and how many cases were not run, "
+                      "at --deadline or after " + std::to_string(kMaxTimeoutsInARow) +
+                      " cases in a row timed out.\nExit status 0 only if nothing failed and every case ran.");
         check->callback([&ctx, args] { ctx.action = [&ctx, args] { return run_check(ctx, *args); }; });
     }
     {

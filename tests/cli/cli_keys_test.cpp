@@ -2,6 +2,8 @@
 #include "cli.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 using tote::test::Cli;
@@ -89,6 +91,15 @@ TEST_CASE("rm removes keys; prefixes need -r; missing is exit 3 unless -f") {
     CHECK(tote({"ls", url, "b"}).out == "b/c\nb/d\n");
     CHECK(tote({"rm", "-r", url, "b"}).exit_code == 0);
     CHECK(tote({"ls", url, "-r"}).out == "e/f/g\nh\n");
+
+    // A store that does not exist holds nothing to remove: -f succeeds (and creates nothing), plain rm says so.
+    const std::string missing = scheme + "://" + tote.home() + "/no-such-store" + (scheme == "sqlite" ? ".db" : "");
+    CHECK(tote({"rm", "-f", missing, "a"}).exit_code == 0);
+    CHECK(tote({"rm", "-f", "-r", missing, "a"}).exit_code == 0);
+    CHECK(tote({"rm", missing, "a"}).exit_code == 3);
+    CHECK_FALSE(std::filesystem::exists(missing.substr(missing.find("://") + 3)));
+    // An unknown scheme is a mistake, not an absence: -f does not hide it.
+    CHECK(tote({"rm", "-f", "nosuchscheme://x", "a"}).exit_code == 2);
 }
 
 TEST_CASE("mv renames; -n refuses to replace with exit 4; a missing source exits 3") {

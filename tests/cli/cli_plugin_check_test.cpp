@@ -76,6 +76,29 @@ TEST_CASE("plugin check survives a plugin that crashes, hangs, exits or answers 
     CHECK(r.out.find(" passed, 6 failed, 8 skipped\n") != std::string::npos);
 }
 
+TEST_CASE("plugin check stops a plugin that hangs on every read, with a verdict, not case after case") {
+    Cli tote;
+    const std::string hangs = kCheckDir + "/hangs_on_read.so";
+    auto in_a_row = tote({"plugin", "check", hangs, "--timeout", "1"});
+    INFO(in_a_row.out << in_a_row.err);
+    CHECK(in_a_row.exit_code == 1);
+    CHECK(has_line(in_a_row.out, "stopped: 3 cases in a row timed out: the plugin looks hung; "));
+    CHECK(in_a_row.out.find(" not run\n") != std::string::npos);
+    size_t timeouts = 0;
+    for (size_t at = in_a_row.out.find("timed out after 1 s"); at != std::string::npos;
+         at = in_a_row.out.find("timed out after 1 s", at + 1))
+        ++timeouts;
+    CHECK(timeouts < 8);  // a few cases, then the verdict: not one timeout per case of the suite
+
+    auto deadline = tote({"plugin", "check", hangs, "--deadline", "2"});
+    INFO(deadline.out << deadline.err);
+    CHECK(deadline.exit_code == 1);
+    CHECK(deadline.out.find("the check's deadline of 2 s passed (the process was killed) during this case") !=
+          std::string::npos);
+    CHECK(has_line(deadline.out, "stopped: the check's deadline of 2 s passed (--deadline); "));
+    CHECK(tote({"plugin", "check", hangs, "--deadline", "0"}).exit_code == 2);
+}
+
 TEST_CASE("plugin check reports plugins it cannot check at all") {
     Cli tote;
     auto crash = tote({"plugin", "check", kCheckDir + "/crash_on_load.so"});
