@@ -62,7 +62,8 @@ void add_value_commands(CLI::App& app, Context& ctx);  // put, get, append
 void add_key_commands(CLI::App& app, Context& ctx);    // ls, stat, rm, mv
 void add_cp_command(CLI::App& app, Context& ctx);
 void add_new_plugin_command(CLI::App& app, Context& ctx);  // new-plugin
-void add_plugin_command(CLI::App& app, Context& ctx);  // plugin check
+void add_plugin_command(CLI::App& app, Context& ctx);  // plugin check, plugin fixture
+void add_plugin_fixture_command(CLI::App& plugin, Context& ctx);  // plugin fixture (called by the above)
 void add_lock_command(CLI::App& app, Context& ctx);    // lock ls, lock rm
 void add_tail_command(CLI::App& app, Context& ctx);    // tail
 void add_admin_commands(CLI::App& app, Context& ctx);  // drop, doctor

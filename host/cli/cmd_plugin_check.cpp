@@ -1,5 +1,6 @@
 // cmd_plugin_check.cpp — `tote plugin check PLUGIN`: the conformance suite (host/conformance) against a plugin,
-// each case on a fresh store, the plugin's code confined to child processes.
+// each case on a fresh store (or, for a plugin that cannot write, on the store --fixture names, which holds the
+// suite's fixture: cmd_plugin_fixture.cpp), the plugin's code confined to child processes.
 //
 // The parent never loads the plugin under test. It starts a worker (`tote plugin check-worker`, hidden) that
 // loads it, describes it, and runs the cases from a given index on, reporting on a pipe:
@@ -42,6 +43,7 @@ struct CheckArgs {
     std::vector<std::string> options;  // KEY=VALUE
     std::string store;                 // a config store whose options (and, for servers, URL) to use
     std::string isolate_option;        // for a server backend: the option that gives each case its own store
+    std::string fixture;               // for a plugin without TOTE_CAP_WRITE: a store holding the suite's fixture
     double timeout = 60;
     double deadline = 900;
     // Worker only:
@@ -144,6 +146,39 @@ int run_worker(const CheckArgs& args) {
                       ? args.store_url
                       : conformance::default_base(plugin, target.scheme, args.temp_dir);
     target.isolate_option = args.isolate_option;
+    const bool writes = plugin.capabilities & TOTE_CAP_WRITE;
+    if (!writes && args.fixture.empty()) {
+        report.line("error 2 " + escape("the " + plugin.name + " plugin cannot write (no write capability), so the "
+                                        "suite cannot fill a store for it: write the suite's fixture with 'tote "
+                                        "plugin fixture STORE' where the plugin can read it, then check with "
+                                        "--fixture URL"));
+        return exit_usage;
+    }
+    if (writes && !args.fixture.empty()) {
+        report.line("error 2 " + escape("--fixture is for plugins that cannot write; the " + plugin.name +
+                                        " plugin writes the fixture into each case's own store"));
+        return exit_usage;
+    }
+    if (!args.fixture.empty()) {
+        const std::string scheme = args.fixture.substr(0, args.fixture.find("://"));
+        if (std::find(plugin.schemes.begin(), plugin.schemes.end(), scheme) == plugin.schemes.end()) {
+            report.line("error 2 " + escape("the fixture's URL " + redact_url(args.fixture) + " is not for the " +
+                                            plugin.name + " plugin (schemes: " + plugin.schemes.at(0) + ")"));
+            return exit_usage;
+        }
+        target.scheme = scheme;
+        target.fixture = args.fixture;
+        try {
+            OpenOptions read_only;
+            read_only.read_only = true;
+            read_only.options = target.options;
+            host.open(args.fixture, read_only);
+        } catch (const Error& e) {
+            report.line("error " + std::to_string(exit_code_for(e.status())) + " " +
+                        escape(std::string("the fixture store does not open: ") + e.what()));
+            return exit_code_for(e.status());
+        }
+    }
     report.line("plugin " + escape(plugin.name + "\t" + plugin.version + "\t" +
                                    std::to_string(TOTE_ABI_VERSION_MAJOR(plugin.abi_version)) + "." +
                                    std::to_string(TOTE_ABI_VERSION_MINOR(plugin.abi_version)) + "\t" + target.scheme +
@@ -235,6 +270,7 @@ int run_check(Context& ctx, CheckArgs args) {
         for (const auto& [k, v] : options) worker.insert(worker.end(), {"--option", k + "=" + v});
         if (!args.store_url.empty()) worker.insert(worker.end(), {"--store-url", args.store_url});
         if (!args.isolate_option.empty()) worker.insert(worker.end(), {"--isolate-option", args.isolate_option});
+        if (!args.fixture.empty()) worker.insert(worker.end(), {"--fixture", args.fixture});
         ChildProcess child(worker);
         constexpr size_t none = static_cast<size_t>(-1);
         size_t running = none;  // the case the worker is in, if any
@@ -258,9 +294,10 @@ int run_check(Context& ctx, CheckArgs args) {
                 std::istringstream fields(unescape(rest));
                 for (std::string field; std::getline(fields, field, '\t');) f.push_back(field);
                 f.resize(5);
-                const std::string where = args.isolate_option.empty()
-                                              ? "stores at " + f[4] + "-case-N"
-                                              : "stores at " + f[4] + " with " + args.isolate_option + " …_case_N";
+                const std::string where =
+                    !args.fixture.empty()         ? "reading the fixture at " + redact_url(args.fixture)
+                    : args.isolate_option.empty() ? "stores at " + f[4] + "-case-N"
+                                                  : "stores at " + f[4] + " with " + args.isolate_option + " …_case_N";
                 write_stdout("checking " + args.plugin + ": " + f[0] + " " + f[1] + " (ABI " + f[2] + "), scheme " +
                              f[3] + ", " + where + "\n");
                 described = true;
@@ -344,6 +381,9 @@ void add_plugin_command(CLI::App& app, Context& ctx) {
         check->add_option("--isolate-option", args->isolate_option,
                           "for a server backend given with --store: the option that gives each case a store of its "
                           "own on that server (postgres: table, redis: prefix)");
+        check->add_option("--fixture", args->fixture,
+                          "for a plugin that cannot write: a URL of PLUGIN's where it reads the suite's fixture "
+                          "(written by 'tote plugin fixture')");
         check->add_option("--timeout", args->timeout, "seconds one case may take before it is failed")
             ->default_str("60")
             ->check(CLI::PositiveNumber);
@@ -369,9 +409,11 @@ void add_plugin_command(CLI::App& app, Context& ctx) {
         worker->add_option("--option", args->options)->allow_extra_args(false);
         worker->add_option("--store-url", args->store_url);
         worker->add_option("--isolate-option", args->isolate_option);
+        worker->add_option("--fixture", args->fixture);
         worker->add_option("--report-fd", args->report_fd)->required();
         worker->callback([&ctx, args] { ctx.action = [args] { return run_worker(*args); }; });
     }
+    add_plugin_fixture_command(*plugin, ctx);
 }
 
 }  // namespace tote::cli

@@ -56,8 +56,10 @@ void add_list_cases(std::vector<Case>& cases) {
 
     cases.push_back({"listing nothing is empty, not an error", TOTE_CAP_LIST, [](Fixture& f) {
         Store& s = f.store();
-        T_CHECK(listing(s, "", true).empty());
-        T_CHECK(listing(s, "", false).empty());
+        if (f.has(TOTE_CAP_WRITE)) {  // a fresh store is empty (a read-only plugin's store is the fixture)
+            T_CHECK(listing(s, "", true).empty());
+            T_CHECK(listing(s, "", false).empty());
+        }
         T_CHECK(listing(s, "nothing/here", true).empty());
     }});
 

@@ -7,6 +7,7 @@ void add_open_cases(std::vector<Case>& cases) {
     cases.push_back({"a missing store is not found unless created", 0, [](Fixture& f) {
         T_CHECK_STATUS(f.open_other("-missing", false), Status::not_found);
         T_CHECK_STATUS(f.open_other("-missing", false, true), Status::not_found);
+        if (!f.has(TOTE_CAP_WRITE)) return;  // creating a store is a write
         f.open_other("-created", true);
         f.open_other("-created", false);  // now it exists
     }});
@@ -43,15 +44,30 @@ void add_open_cases(std::vector<Case>& cases) {
         T_CHECK_EQ(f.store().read("k"), std::string("v"));
     }});
 
+    // Whatever the open mode: an operation the plugin does not offer is unsupported on a read-only handle too
+    // (not "the store is open read-only", which would suggest opening it writable would help).
     cases.push_back({"operations the plugin lacks are unsupported, not attempted", 0, [](Fixture& f) {
         Store& s = f.store();
-        if (!f.has(TOTE_CAP_APPEND)) T_CHECK_STATUS(s.append("k", "x"), Status::unsupported);
-        if (!f.has(TOTE_CAP_RENAME)) T_CHECK_STATUS(s.rename("a", "b"), Status::unsupported);
-        if (!f.has(TOTE_CAP_LIST)) T_CHECK_STATUS(s.list("", {}), Status::unsupported);
-        WriteOptions create;
-        create.create_only = true;
-        if (f.has(TOTE_CAP_WRITE) && !f.has(TOTE_CAP_CREATE_ONLY))
-            T_CHECK_STATUS(s.write("k", "x", create), Status::unsupported);
+        Store ro = f.reopen(true);
+        for (Store* h : {&s, &ro}) {
+            if (!f.has(TOTE_CAP_APPEND)) T_CHECK_STATUS(h->append("k", "x"), Status::unsupported);
+            if (!f.has(TOTE_CAP_RENAME)) T_CHECK_STATUS(h->rename("a", "b"), Status::unsupported);
+            if (!f.has(TOTE_CAP_LIST)) T_CHECK_STATUS(h->list("", {}), Status::unsupported);
+            WriteOptions create;
+            create.create_only = true;
+            if (!f.has(TOTE_CAP_CREATE_ONLY)) T_CHECK_STATUS(h->write("k", "x", create), Status::unsupported);
+            WriteOptions if_version;
+            if_version.if_version = 1;
+            if (!f.has(TOTE_CAP_COMPARE_VERSION)) T_CHECK_STATUS(h->write("k", "x", if_version), Status::unsupported);
+            WriteOptions expiring;
+            expiring.expires_ns = 4102444800000000000;  // 2100
+            if (!f.has(TOTE_CAP_EXPIRY)) T_CHECK_STATUS(h->write("k", "x", expiring), Status::unsupported);
+            if (!f.has(TOTE_CAP_WRITE)) {
+                T_CHECK_STATUS(h->write("k", "x"), Status::unsupported);
+                T_CHECK_STATUS(h->remove("k"), Status::unsupported);
+                T_CHECK_STATUS(h->write_batch({{"k", "x", {}}}), Status::unsupported);
+            }
+        }
     }});
 }
 

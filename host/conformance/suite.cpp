@@ -61,6 +61,12 @@ std::pair<std::string, OpenOptions> Fixture::location(const std::string& suffix,
     options.create = create;
     options.read_only = read_only;
     options.options = target_.options;
+    if (suffix.empty() && !has(TOTE_CAP_WRITE) && !target_.fixture.empty()) {
+        // A plugin that cannot write: the case's store is the fixture store, never created, always read-only.
+        options.create = false;
+        options.read_only = true;
+        return {target_.fixture, options};
+    }
     if (target_.isolate_option.empty()) return {url_ + suffix, options};
     // One server: the case's own store is a separate table or prefix, named by the isolating option.
     // A tag of this run (the process id) keeps the names of one run apart from those of an earlier run on the
@@ -92,8 +98,27 @@ bool Fixture::offers(const std::string& extension) const {
 }
 
 Store& Fixture::store() {
-    if (!store_) store_ = open("", true, false);
+    if (!store_ && !has(TOTE_CAP_WRITE) && target_.fixture.empty())
+        T_SKIP("the plugin cannot write, so this case needs a store holding the suite's fixture (tote plugin "
+               "check --fixture URL; write one with tote plugin fixture)");
+    if (!store_) store_ = open("", true, false);  // the fixture store, read-only, for a plugin that cannot write
     return *store_;
+}
+
+Store& Fixture::fixture_store() {
+    Store& s = store();
+    if (has(TOTE_CAP_WRITE)) {
+        if (!fixture_written_) write_fixture(s);
+        fixture_written_ = true;
+        return s;
+    }
+    // A store the user named: say so plainly if it is not the fixture at all.
+    const std::optional<std::string> marker = s.try_read(fixture_entries().front().first);
+    if (marker != fixture_entries().front().second)
+        T_FAIL("the fixture store " + target_.fixture + " does not hold the suite's fixture (its key '" +
+               fixture_entries().front().first + "' is " + (marker ? show(*marker) : std::string("missing")) +
+               "); write it with tote plugin fixture");
+    return s;
 }
 
 Store Fixture::reopen(bool read_only) const { return open("", false, read_only); }
@@ -175,6 +200,7 @@ const std::vector<Case>& all_cases() {
         add_version_cases(out);
         add_expiry_cases(out);
         add_admin_cases(out);
+        add_fixture_cases(out);
         return out;
     }();
     return cases;

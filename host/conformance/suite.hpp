@@ -54,7 +54,18 @@ struct Target {
     std::string base;                           // a URL: "json:///tmp/tote-check-x/store", "cmem://check-4711"
     std::map<std::string, std::string> options;  // plugin options as text (OpenOptions::options)
     std::string isolate_option;                  // "" (vary the URL), or the option that names a separate store
+    // For a plugin without TOTE_CAP_WRITE, which cannot fill a store of its own: a store holding the suite's
+    // fixture (fixture_entries(), written through a writable store by write_fixture() — `tote plugin fixture`),
+    // opened read-only, with options, by every case. Cases then check what the plugin reads against the fixture.
+    std::string fixture;
 };
+
+// The suite's fixture: a small fixed dataset (keys in nested prefixes, an empty value, every byte value, a value
+// over 1 MiB, a UTF-8 key, keys that sort around '/') that the read-side cases check a store against. Valid in
+// both prefix modes (no key is also a prefix).
+const std::vector<std::pair<std::string, std::string>>& fixture_entries();
+// Writes the fixture into store (one write per key).
+void write_fixture(Store& store);
 
 // The base URL for a target without settings: under temp_dir for file-based plugins, else a name unique to this
 // process ("cmem://tote-check-4711").
@@ -68,8 +79,12 @@ public:
     uint64_t capabilities() const { return caps_; }
     bool has(uint64_t cap) const { return (caps_ & cap) == cap; }
 
-    // The case's store, created on first use.
+    // The case's store, created on first use — for a plugin without TOTE_CAP_WRITE, the Target's fixture store
+    // (read-only), or a Skip naming --fixture if there is none.
     Store& store();
+    // The case's store holding the fixture: store() with write_fixture() done on it, for a plugin that writes;
+    // the fixture store itself for one that does not.
+    Store& fixture_store();
     // A new handle on the same store (the old one stays open unless the case drops it).
     Store reopen(bool read_only = false) const;
     // Opens a store of the same plugin at another, new location (for "missing store" cases).
@@ -90,6 +105,7 @@ private:
     std::string url_;
     uint64_t caps_ = 0;
     std::optional<Store> store_;
+    bool fixture_written_ = false;
 };
 
 struct Case {
@@ -126,6 +142,7 @@ void add_range_append_cases(std::vector<Case>& cases);
 void add_version_cases(std::vector<Case>& cases);
 void add_expiry_cases(std::vector<Case>& cases);
 void add_admin_cases(std::vector<Case>& cases);
+void add_fixture_cases(std::vector<Case>& cases);
 
 // Helpers shared by cases.
 std::string random_bytes(size_t n, uint32_t seed);

@@ -172,13 +172,16 @@ void require(const Store::Impl& impl, uint64_t capability, bool writes, std::str
 
 // The checks every write (alone or in a batch) passes before the plugin sees it.
 void check_write(const Store::Impl& impl, std::string_view key, const WriteOptions& options) {
-    require(impl, TOTE_CAP_WRITE, true, "write", key);
+    // What the plugin cannot do is unsupported whatever the open mode, so the capabilities come before the
+    // read-only check (the conformance case "operations the plugin lacks are unsupported" holds this).
+    require(impl, TOTE_CAP_WRITE, false, "write", key);
     if (options.create_only && options.if_version)
         throw Error(Status::invalid_argument,
                     describe("write", key, impl.url) + ": create_only and if_version exclude each other");
-    if (options.create_only) require(impl, TOTE_CAP_CREATE_ONLY, true, "create-only write", key);
-    if (options.if_version) require(impl, TOTE_CAP_COMPARE_VERSION, true, "compare-version write", key);
-    if (options.expires_ns != 0) require(impl, TOTE_CAP_EXPIRY, true, "write with an expiry", key);
+    if (options.create_only) require(impl, TOTE_CAP_CREATE_ONLY, false, "create-only write", key);
+    if (options.if_version) require(impl, TOTE_CAP_COMPARE_VERSION, false, "compare-version write", key);
+    if (options.expires_ns != 0) require(impl, TOTE_CAP_EXPIRY, false, "write with an expiry", key);
+    require(impl, 0, true, "write", key);
 }
 
 // read_range through the plugin's read(): the whole value streamed, the range kept.
@@ -347,7 +350,10 @@ AppendResult Store::append(std::string_view key_view, std::string_view data, con
     const CheckedKey checked(key_view);
     const std::string_view key = checked;
     Impl& impl = *impl_;
-    require(impl, TOTE_CAP_APPEND, true, "append", key);
+    require(impl, TOTE_CAP_APPEND, false, "append", key);
+    if (options.if_size && !impl.ext().append)
+        require(impl, TOTE_CAP_COMPARE_VERSION | TOTE_CAP_CREATE_ONLY, false, "conditional append", key);
+    require(impl, 0, true, "append", key);
     if (const tote_append_ext* ext = impl.ext().append) {
         tote_append_op op{};
         op.struct_size = sizeof op;

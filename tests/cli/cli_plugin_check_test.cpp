@@ -73,7 +73,9 @@ TEST_CASE("plugin check survives a plugin that crashes, hangs, exits or answers 
     CHECK(has_line(r.out, "fail create-only succeeds once, then already exists: the process exited with status 7"));
     CHECK(has_line(r.out, "fail binary values with every byte value round-trip: cases_read_write.cpp:"));
     CHECK(has_line(r.out, "pass drop destroys a store, and a missing store is not found\n"));  // the last case still ran
-    CHECK(r.out.find(" passed, 6 failed, 8 skipped\n") != std::string::npos);
+    // 6 cases, and the 5 fixture cases: the fixture has a key "big" too.
+    CHECK(has_line(r.out, "fail fixture: ranged reads of a large value: the process was killed by signal 11"));
+    CHECK(r.out.find(" passed, 11 failed, 8 skipped\n") != std::string::npos);
 }
 
 TEST_CASE("plugin check stops a plugin that hangs on every read, with a verdict, not case after case") {
@@ -97,6 +99,54 @@ TEST_CASE("plugin check stops a plugin that hangs on every read, with a verdict,
           std::string::npos);
     CHECK(has_line(deadline.out, "stopped: the check's deadline of 2 s passed (--deadline); "));
     CHECK(tote({"plugin", "check", hangs, "--deadline", "0"}).exit_code == 2);
+}
+
+TEST_CASE("a plugin that cannot write is checked against the fixture that plugin fixture writes") {
+    if (std::string(TOTE_TEST_READONLY_DIR).empty()) return;  // built without the json plugin
+    Cli tote;
+    const std::string jsonro = std::string(TOTE_TEST_READONLY_DIR) + "/jsonro.so";
+    const std::string dir = tote.home() + "/fixture";
+
+    auto made = tote({"plugin", "fixture", "json://" + dir});
+    INFO(made.out << made.err);
+    CHECK(made.exit_code == 0);
+    CHECK(made.out == "wrote the conformance fixture (11 keys, 1.0 MiB) to json://" + dir + "\n");
+    CHECK(tote({"get", "json://" + dir, "docs/a.json"}).out == "{\"id\": 1, \"ok\": true}\n");
+    CHECK(tote({"plugin", "fixture", "json://" + dir}).exit_code == 0);  // again: it holds the fixture already
+
+    auto checked = tote({"plugin", "check", jsonro, "--fixture", "jsonro://" + dir});
+    INFO(checked.out << checked.err);
+    CHECK(checked.exit_code == 0);
+    CHECK(checked.out.find("reading the fixture at jsonro://" + dir) != std::string::npos);
+    CHECK(has_line(checked.out, "pass fixture: listings show exactly its keys, in byte order\n"));
+    CHECK(has_line(checked.out, "pass fixture: ranged reads of a large value\n"));
+    CHECK(has_line(checked.out, "pass operations the plugin lacks are unsupported, not attempted\n"));
+    CHECK(has_line(checked.out, "skip overwrite replaces the value and changes the version: plugin lacks write\n"));
+    CHECK(checked.out.find(" passed, 0 failed, ") != std::string::npos);
+
+    // Without a fixture there is nothing to check against: a usage error that says what to do.
+    auto bare = tote({"plugin", "check", jsonro});
+    CHECK(bare.exit_code == 2);
+    CHECK(bare.err.find("cannot write") != std::string::npos);
+    CHECK(bare.err.find("tote plugin fixture") != std::string::npos);
+    // A fixture that is not there, or of another plugin, or a writable plugin given one.
+    CHECK(tote({"plugin", "check", jsonro, "--fixture", "jsonro://" + tote.home() + "/none"}).exit_code == 3);
+    CHECK(tote({"plugin", "check", jsonro, "--fixture", "json://" + dir}).exit_code == 2);
+    CHECK(tote({"plugin", "check", "json", "--fixture", "json://" + dir}).exit_code == 2);
+
+    // A store that holds something else: the fixture is never mixed into it; a read-only plugin cannot hold it.
+    tote({"put", "json://" + tote.home() + "/data", "mine", "-"}, "precious");
+    auto mixed = tote({"plugin", "fixture", "json://" + tote.home() + "/data"});
+    CHECK(mixed.exit_code == 4);
+    CHECK(mixed.err.find("'mine'") != std::string::npos);
+    CHECK(tote({"ls", "json://" + tote.home() + "/data"}).out == "mine\n");
+    CHECK(tote({"--plugin-dir", TOTE_TEST_READONLY_DIR, "plugin", "fixture", "jsonro://" + dir}).exit_code == 2);
+
+    // A fixture store that lost a key fails the cases that look for it, naming the key.
+    tote({"rm", "json://" + dir, "docs/b.json"});
+    auto damaged = tote({"plugin", "check", jsonro, "--fixture", "jsonro://" + dir});
+    CHECK(damaged.exit_code == 1);
+    CHECK(damaged.out.find("\"docs/b.json\"") != std::string::npos);
 }
 
 TEST_CASE("plugin check reports plugins it cannot check at all") {

@@ -1,16 +1,18 @@
 // main.cpp — runs the conformance suite against one plugin under Catch2, for ctest:
 //
-//     tote-conformance --plugin-dir DIR --scheme SCHEME [--url URL --isolate-option NAME] [--option K=V]...
-//                      [--host-abi 1.0] [catch2 options]
+//     tote-conformance --plugin-dir DIR... --scheme SCHEME [--url URL --isolate-option NAME] [--option K=V]...
+//                      [--host-abi 1.0] [--fixture-via SCHEME2] [catch2 options]
 //
-// Loads only the plugins in DIR (no environment, no built-in plugins), and gives each case a fresh store:
+// Loads only the plugins in the DIRs (no environment, no built-in plugins), and gives each case a fresh store:
 // under a new temporary directory for file-based plugins, or named after this process for the others (see
 // default_base() in suite.hpp). A server backend is given its server's URL with --url, and with
 // --isolate-option the option that gives each case a store of its own on it (postgres: table; redis: prefix).
 // Cases whose capabilities the plugin does not declare are reported as skipped. --host-abi 1.0 makes the host
 // speak ABI 1.0 to the plugin, as an older host would (tote::HostOptions::plugin_abi): the compatibility test of
 // plugins built against 1.1 serving a 1.0 host; any status code 1.0 does not define then fails the case.
-// `tote plugin check` runs the same cases, each in a child process.
+// --fixture-via SCHEME2 is for a plugin without TOTE_CAP_WRITE: the suite's fixture is first written through a
+// store of the (writable, file-based) plugin SCHEME2 in the temporary directory, and the plugin under test reads
+// that same location as its fixture store. `tote plugin check` runs the same cases, each in a child process.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
@@ -25,8 +27,9 @@
 
 namespace {
 
-std::string g_plugin_dir;
+std::vector<std::string> g_plugin_dirs;
 std::string g_scheme;
+std::string g_fixture_via;  // a writable scheme to write the fixture with, for a plugin that cannot write
 std::filesystem::path g_temp;  // for file-based plugins, removed at exit
 std::string g_url;             // a server backend's URL
 std::string g_isolate;         // its isolating option
@@ -36,7 +39,7 @@ std::string g_host_abi;              // "" (this host's) or "1.0"
 const tote::Host& host() {
     static const tote::Host instance = [] {
         tote::HostOptions options;
-        options.plugin_dirs = {g_plugin_dir};
+        for (const std::string& dir : g_plugin_dirs) options.plugin_dirs.emplace_back(dir);
         options.use_environment = false;
         options.builtin_plugins = false;
         if (g_host_abi == "1.0") options.plugin_abi = 0x00010000u;
@@ -59,7 +62,7 @@ TEST_CASE("conformance") {
     if (plugin == nullptr) {
         std::string refused;
         for (const auto& r : host().refused()) refused += "\n  " + r.path.string() + ": " + r.reason;
-        FAIL("no plugin serves scheme '" << g_scheme << "' in " << g_plugin_dir << refused);
+        FAIL("no plugin serves scheme '" << g_scheme << "' in the plugin directories" << refused);
     }
     tote::conformance::Target target;
     target.host = &host();
@@ -69,6 +72,14 @@ TEST_CASE("conformance") {
     for (const std::string& option : g_options) {
         size_t eq = option.find('=');
         if (eq != std::string::npos) target.options[option.substr(0, eq)] = option.substr(eq + 1);
+    }
+    if (!g_fixture_via.empty()) {
+        const std::string location = (g_temp / "fixture").string();
+        tote::OpenOptions create;
+        create.create = true;
+        tote::Store writer = host().open(g_fixture_via + "://" + location, create);
+        tote::conformance::write_fixture(writer);
+        target.fixture = g_scheme + "://" + location;
     }
     const auto& cases = tote::conformance::all_cases();
     for (size_t i = 0; i < cases.size(); ++i) {
@@ -84,16 +95,18 @@ TEST_CASE("conformance") {
 int main(int argc, char* argv[]) {
     Catch::Session session;
     using Catch::clara::Opt;
-    session.cli(session.cli() | Opt(g_plugin_dir, "dir")["--plugin-dir"]("directory holding the plugin under test") |
+    session.cli(session.cli() | Opt(g_plugin_dirs, "dir")["--plugin-dir"]("a directory of plugins (repeatable)") |
                 Opt(g_scheme, "scheme")["--scheme"]("URL scheme of the plugin under test") |
                 Opt(g_url, "url")["--url"]("a server backend's URL") |
                 Opt(g_isolate, "option")["--isolate-option"]("the option giving each case its own store") |
                 Opt(g_options, "k=v")["--option"]("a plugin option for every store") |
-                Opt(g_host_abi, "1.0")["--host-abi"]("speak this older ABI version to the plugin"));
+                Opt(g_host_abi, "1.0")["--host-abi"]("speak this older ABI version to the plugin") |
+                Opt(g_fixture_via, "scheme")["--fixture-via"]("write the fixture with this plugin, for a read-only one"));
     if (int rc = session.applyCommandLine(argc, argv)) return rc;
-    if (g_plugin_dir.empty() || g_scheme.empty() || !(g_host_abi.empty() || g_host_abi == "1.0")) {
-        std::fprintf(stderr, "usage: %s --plugin-dir DIR --scheme SCHEME [--url URL --isolate-option NAME] "
-                             "[--option K=V]... [--host-abi 1.0] [catch2 options]\n", argv[0]);
+    if (g_plugin_dirs.empty() || g_scheme.empty() || !(g_host_abi.empty() || g_host_abi == "1.0")) {
+        std::fprintf(stderr, "usage: %s --plugin-dir DIR... --scheme SCHEME [--url URL --isolate-option NAME] "
+                             "[--option K=V]... [--host-abi 1.0] [--fixture-via SCHEME2] [catch2 options]\n",
+                     argv[0]);
         return 2;
     }
     std::string pattern = (std::filesystem::temp_directory_path() / "tote-conformance-XXXXXX").string();

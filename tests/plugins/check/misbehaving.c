@@ -3,12 +3,13 @@
  * the same library with its entry point renamed to cmem_inner_entry) behind a wrapper that misbehaves on a few
  * keys, each used by exactly one conformance case:
  *
- *   write "big"      the process crashes (SIGSEGV)      → "a 10 MiB value round-trips, also streamed"
+ *   write "big"      the process crashes (SIGSEGV)      → "a 10 MiB value round-trips, also streamed" (and the
+ *                                                          "fixture:" cases, whose fixture has a key "big")
  *   write "counter"  the call never returns             → "compare-version writes succeed only at the expected version"
  *   write "lock"     the plugin calls exit(7)           → "create-only succeeds once, then already exists"
  *   read  "bin"      returns other bytes than written   → "binary values with every byte value round-trip"
  *
- * Everything else is cmem's own behaviour, so every other case passes: the check must report these four as
+ * Everything else is cmem's own behaviour, so every other case passes: the check must report these as
  * failed, say how, and still run every case after them. Scheme "misbehave".
  */
 #include <tote/tote_plugin.h>
