@@ -33,7 +33,8 @@ std::vector<Result> list(const Env& env);
 std::vector<Result> copy(const Env& env);
 // call-overhead: a call through the host and the vtable into a plugin that does nothing, against a bare call.
 std::vector<Result> call_overhead(const Env& env);
-// discovery: `tote plugins` with plugin_files plugin files in the directory, against dlopen of the same files.
+// discovery: `tote plugins` with plugin_files plugin files, with and without the registry cache, against dlopen of
+// the same files; and `tote get` with those plugins installed against `tote get` without them.
 std::vector<Result> discovery(const Env& env);
 // stream: conditional appends and ranged reads of one key (sqlite, json), against raw SQLite / POSIX calls.
 std::vector<Result> stream(const Env& env);

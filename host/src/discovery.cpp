@@ -58,13 +58,19 @@ std::shared_ptr<const LoadedPlugin> PluginSlot::load() const {
 
 namespace {
 
+// A plugin file to describe, with what one stat() of it said.
+struct Found {
+    fs::path file;
+    FileId id;
+};
+
 // Refuses unsafe permissions unless allowed; when allowed, keeps the file and records a warning. A symbolic link
 // is judged by what it points to: the target file and the directory holding it (whoever can write that directory
 // can swap the target), not only the link.
-bool permitted(const fs::path& path, bool allow_unsafe, Discovery& out) {
-    std::string why = unsafe_permissions(path);
-    std::error_code ec;
-    if (why.empty() && fs::is_symlink(path, ec)) {
+bool permitted(const fs::path& path, const FileFacts& facts, bool is_link, bool allow_unsafe, Discovery& out) {
+    std::string why = facts.unsafe;
+    if (why.empty() && is_link) {
+        std::error_code ec;
         fs::path target = fs::canonical(path, ec);
         if (!ec) {
             why = unsafe_permissions(target.parent_path());
@@ -81,47 +87,51 @@ bool permitted(const fs::path& path, bool allow_unsafe, Discovery& out) {
     return false;
 }
 
-// The plugin files to describe, in search order, each once, each with safe permissions.
-std::vector<fs::path> find_files(const DiscoveryOptions& options, Discovery& out) {
-    std::vector<fs::path> result;
-    std::set<fs::path> seen;
-    auto take = [&](const fs::path& file) {
-        std::error_code ec;
-        fs::path canonical = fs::canonical(file, ec);
-        if (ec) canonical = file;
-        if (!seen.insert(canonical).second) return;
-        if (permitted(file, options.allow_unsafe, out)) result.push_back(file);
+// The plugin files to describe, in search order, each once (two paths of one file — a link, a directory listed
+// twice — count once, told apart by device and inode), each with safe permissions. One stat() per file.
+std::vector<Found> find_files(const DiscoveryOptions& options, Discovery& out) {
+    std::vector<Found> result;
+    std::set<std::pair<uint64_t, uint64_t>> seen;  // device, inode
+    auto take = [&](const fs::path& file, const FileFacts& facts, bool is_link) {
+        if (!seen.insert({facts.dev, facts.ino}).second) return;
+        if (permitted(file, facts, is_link, options.allow_unsafe, out))
+            result.push_back(Found{file, FileId{facts.dev, facts.ino, facts.size, facts.mtime_ns}});
     };
     for (const fs::path& file : options.files) {
-        std::error_code ec;
-        if (!fs::is_regular_file(file, ec)) {
-            out.refused.push_back(Refusal{file, fs::exists(file, ec) ? "not a regular file" : "no such file"});
+        const FileFacts facts = file_facts(file);
+        if (!facts.regular) {
+            out.refused.push_back(Refusal{file, facts.exists ? "not a regular file" : "no such file"});
             continue;
         }
-        take(file);
+        std::error_code ec;
+        take(file, facts, fs::is_symlink(file, ec));
     }
     const std::string suffix = library_suffix();
     for (const fs::path& dir : options.dirs) {
-        std::error_code ec;
-        if (!fs::is_directory(dir, ec)) {
-            if (fs::exists(dir, ec)) out.refused.push_back(Refusal{dir, "plugin directory is not a directory"});
+        const FileFacts dir_facts = file_facts(dir);
+        if (!dir_facts.directory) {
+            if (dir_facts.exists) out.refused.push_back(Refusal{dir, "plugin directory is not a directory"});
             continue;
         }
-        if (!permitted(dir, options.allow_unsafe, out)) continue;
-        std::vector<fs::path> found;
+        std::error_code ec;
+        if (!permitted(dir, dir_facts, fs::is_symlink(dir, ec), options.allow_unsafe, out)) continue;
+        std::vector<std::pair<fs::path, bool>> found;  // path, is a symbolic link
         for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
             const fs::path& path = it->path();
             if (path.extension() != suffix) continue;
             std::error_code type_ec;
-            if (!it->is_regular_file(type_ec)) {  // follows symlinks: a dangling link or a directory is refused
-                out.refused.push_back(Refusal{path, "not a regular file"});
-                continue;
-            }
-            found.push_back(path);
+            found.emplace_back(path, it->is_symlink(type_ec));  // the entry's type from readdir: no syscall
         }
         if (ec) out.refused.push_back(Refusal{dir, "cannot read plugin directory: " + ec.message()});
         std::sort(found.begin(), found.end());
-        for (const fs::path& file : found) take(file);
+        for (const auto& [file, is_link] : found) {
+            const FileFacts facts = file_facts(file);  // follows links: a dangling link or a directory is refused
+            if (!facts.regular) {
+                out.refused.push_back(Refusal{file, "not a regular file"});
+                continue;
+            }
+            take(file, facts, is_link);
+        }
     }
     return result;
 }
@@ -134,9 +144,9 @@ struct Described {
     std::shared_ptr<const LoadedPlugin> loaded;  // in-process discovery only
 };
 
-std::vector<Described> describe_in_process(const std::vector<fs::path>& files, uint32_t host_abi) {
+std::vector<Described> describe_in_process(const std::vector<Found>& files, uint32_t host_abi) {
     std::vector<Described> out;
-    for (const fs::path& file : files) {
+    for (const auto& [file, id] : files) {
         LoadResult loaded = load_plugin(file, host_abi);
         Described d{file, {}, loaded.plugin};
         if (loaded.plugin)
@@ -148,21 +158,19 @@ std::vector<Described> describe_in_process(const std::vector<fs::path>& files, u
     return out;
 }
 
-std::vector<Described> describe_by_probing(const std::vector<fs::path>& files, const DiscoveryOptions& options,
+std::vector<Described> describe_by_probing(const std::vector<Found>& files, const DiscoveryOptions& options,
                                            RegistryCache& cache) {
     std::vector<Described> out(files.size());
     std::vector<fs::path> to_probe;
     std::vector<size_t> where;
-    std::vector<std::optional<FileId>> ids(files.size());
     for (size_t i = 0; i < files.size(); ++i) {
-        out[i].file = files[i];
-        ids[i] = file_id(files[i]);
-        const ProbeOutcome* cached = ids[i] && !options.rescan ? cache.find(files[i], *ids[i]) : nullptr;
+        out[i].file = files[i].file;
+        const ProbeOutcome* cached = options.rescan ? nullptr : cache.find(files[i].file, files[i].id);
         if (cached) {
             out[i].outcome = *cached;
-            if (out[i].outcome.info) out[i].outcome.info->path = files[i];
+            if (out[i].outcome.info) out[i].outcome.info->path = files[i].file;
         } else {
-            to_probe.push_back(files[i]);
+            to_probe.push_back(files[i].file);
             where.push_back(i);
         }
     }
@@ -171,7 +179,7 @@ std::vector<Described> describe_by_probing(const std::vector<fs::path>& files, c
     for (size_t k = 0; k < probed.size(); ++k) {
         const size_t i = where[k];
         out[i].outcome = probed[k];
-        if (ids[i]) cache.put(files[i], *ids[i], probed[k]);
+        cache.put(files[i].file, files[i].id, probed[k]);
     }
     cache.save();
     return out;
@@ -208,7 +216,7 @@ void build_registry(const DiscoveryOptions& options, Discovery& out) {
 
 Discovery discover(const DiscoveryOptions& options) {
     Discovery out;
-    const std::vector<fs::path> files = find_files(options, out);
+    const std::vector<Found> files = find_files(options, out);
     std::shared_ptr<RegistryCache> cache;
     std::vector<Described> described;
     if (options.probe_program) {

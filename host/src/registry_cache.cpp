@@ -3,7 +3,6 @@
 
 #include "plugin_json.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -21,17 +20,6 @@ constexpr int kFormat = 1;
 std::string host_version() { return TOTE_VERSION; }
 
 }  // namespace
-
-std::optional<FileId> file_id(const fs::path& path) {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-    FileId id;
-    id.dev = static_cast<uint64_t>(st.st_dev);
-    id.ino = static_cast<uint64_t>(st.st_ino);
-    id.size = static_cast<uint64_t>(st.st_size);
-    id.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    return id;
-}
 
 RegistryCache::RegistryCache(std::optional<fs::path> file, uint32_t host_abi)
     : file_(std::move(file)), host_abi_(host_abi) {

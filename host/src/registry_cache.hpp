@@ -28,9 +28,6 @@ struct FileId {
     }
 };
 
-// The identity of the file at path (following links), or nothing if it cannot be stat'ed.
-std::optional<FileId> file_id(const std::filesystem::path& path);
-
 class RegistryCache {
 public:
     // Reads file (if set and readable) for this host version and ABI.
