@@ -9,9 +9,13 @@ cmake --install "$build" --prefix "$stage/first" >/dev/null
 mv "$stage/first" "$stage/moved"
 tote="$stage/moved/bin/tote"
 export HOME="$stage/home" XDG_CONFIG_HOME="$stage/home/.config" XDG_DATA_HOME="$stage/home/.local/share"
+export XDG_CACHE_HOME="$stage/home/.cache"
 unset TOTE_CONFIG TOTE_PLUGIN_PATH || true
-out="$("$tote" plugins)"
+out="$("$tote" plugins 2>"$stage/plugins.err")"
 echo "$out"
+# The probe helper moved with the tree (lib/tote/tote-plugin-probe), and described the plugins into the cache.
+if grep -q "probe helper" "$stage/plugins.err"; then cat "$stage/plugins.err"; echo "FAIL: probe helper not found" >&2; exit 1; fi
+test -f "$XDG_CACHE_HOME/tote/registry.json" || { echo "FAIL: no registry cache written" >&2; exit 1; }
 for plugin in json sqlite; do
   echo "$out" | grep -q "path:.*$stage/moved/lib[^ ]*/tote/plugins/tote-$plugin.so" || {
     echo "FAIL: the installed tote did not load its $plugin plugin from the moved tree" >&2; exit 1; }

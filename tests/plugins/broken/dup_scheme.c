@@ -2,9 +2,9 @@
  * dup_scheme.c — fixture tote-dup-scheme.so: a valid, working (if always empty) plugin that claims the URL
  * scheme "cmem", already served by tote-cmem.so in the same directory.
  *
- * What it breaks: the first plugin to claim a scheme keeps it; the file name sorts after tote-cmem.so, so this
- * one comes second and is refused as a whole.
- * Refusal the host must give: "duplicate scheme 'cmem': already served by <dir>/tote-cmem.so".
+ * What it tests: the first plugin to claim a scheme keeps it; the file name sorts after tote-cmem.so, so this
+ * one comes second and is *shadowed* (not refused: a config's [host.schemes] may pick it instead), and every
+ * command using the scheme warns, naming both files (tests/unit/discovery_test.cpp, tests/cli/cli_hostile_test.cpp).
  */
 #include "minimal_store.h"
 
