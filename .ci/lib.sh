@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # .ci/lib.sh — shared by the quick-start scripts: install the Debian 12 packages tote needs, and build.
 # Sourced, not run. Uses sudo for apt-get only when not already root.
 
@@ -18,6 +19,8 @@ TOTE_PACKAGES=(
   python3 openssl                        # tests/servers picks free ports with python3, makes TLS certificates with openssl
   dpkg-dev file                          # .ci/package: CPack's .deb runs dpkg-shlibdeps (dpkg-dev) and file
   gcc-multilib                           # tests/compat: the ABI layout is also checked for 32-bit targets (-m32)
+  help2man man-db                        # the tote man page, generated from its --help; tests render it with man
+  bash-completion                        # tests/cli: the bash completion script is tested in a real bash
 )
 
 tote_install_packages() {

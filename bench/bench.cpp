@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bench.cpp — trials in child processes, medians, fresh directories, test data.
 #include "bench.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bench.hpp — the harness of tote-bench: sizes, trials run in child processes, medians and ratios.
 //
 // Every measurement runs in a forked child, which reports the operations done, the seconds they took and its peak

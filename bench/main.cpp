@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // main.cpp — tote-bench: each workload through tote (host → plugin) and through a raw reference doing the same
 // work in the same run, alternating, several repetitions; prints medians and ratios, or --json.
 //

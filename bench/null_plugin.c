@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * null_plugin.c — a plugin whose every operation does nothing and succeeds (scheme "null"), for measuring the
  * cost of a call through the host and the vtable (tote-bench's call-overhead workload). Thread-safe, so the host

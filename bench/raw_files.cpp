@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // raw_files.cpp — the bare POSIX reference (see raw_files.hpp).
 #include "raw_files.hpp"
 

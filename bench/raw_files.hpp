@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // raw_files.hpp — the reference tote's json plugin is measured against: POSIX calls doing the same work on the
 // same layout (one file per key), with nothing of tote in between — atomic replace through a temporary file and
 // rename (synced when durable), whole-file reads, sorted directory listings.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // raw_postgres.cpp — the bare libpq reference (see raw_postgres.hpp); the table and statements are the postgres
 // plugin's (plugins/postgres/pg_open.cpp, pg_store.cpp).
 #include "raw_postgres.hpp"

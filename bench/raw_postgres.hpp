@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // raw_postgres.hpp — the reference tote's postgres plugin is measured against: libpq on the same table, the same
 // prepared statements with binary parameters, a batch sent as one pipeline in one transaction — with nothing of
 // tote in between.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // raw_redis.cpp — the bare hiredis reference (see raw_redis.hpp); the structures are the redis plugin's
 // (plugins/redis/redis_scripts.cpp: P:v:<key>, P:m:<key> {ver, t}, P:index, P:seq).
 #include "raw_redis.hpp"

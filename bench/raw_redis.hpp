@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // raw_redis.hpp — the reference tote's redis plugin is measured against: hiredis writing the same Redis
 // structures the plugin keeps (the value, its version and time, the ordered index, the version counter), a batch
 // as one pipelined MULTI/EXEC, reads as GET, listings as ZRANGEBYLEX pages — with nothing of tote in between.

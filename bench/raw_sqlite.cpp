@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // raw_sqlite.cpp — the bare SQLite reference (see raw_sqlite.hpp).
 #include "raw_sqlite.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // raw_sqlite.hpp — the reference tote's sqlite plugin is measured against: the SQLite C API on the same schema,
 // the same pragmas (WAL, the same synchronous level) and prepared statements reused for every call, with nothing
 // of tote in between.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // raw_stream.cpp — the raw references of the stream workload (see raw_stream.hpp).
 #include "raw_stream.hpp"
 

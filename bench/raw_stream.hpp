@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // raw_stream.hpp — the raw references of the stream workload: a conditional append ("only if the value is N bytes
 // long") and a ranged read, done with the SQLite C API and with POSIX calls the way the sqlite and json plugins do
 // them (same schema, same transaction, same journal and lock files), with nothing of tote in between.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // workloads.cpp — each workload's tote variant and raw reference, run as alternating trials (bench.cpp).
 //
 // Stores a workload reads (random-get, list, copy) are built once, untimed, before its trials: the tote variant

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // workloads.hpp — the workloads of tote-bench (issue "Performance"), each measured through tote and through a raw
 // reference doing the same work in the same run.
 #ifndef TOTE_BENCH_WORKLOADS_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // workloads_servers.cpp — batch-put, random-get and list on server backends (postgres, redis), against the raw
 // libpq / hiredis clients doing the same work. The servers are private instances the benchmark starts itself on
 // loopback (tests/servers/*.sh) and stops at the end; a server that cannot be started is skipped with a note.

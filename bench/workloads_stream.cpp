@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // workloads_stream.cpp — the stream workload (ABI 1.1): a key used as a stream, written with conditional appends
 // (Store::append with if_size, the exactly-once primitive) and read with ranged reads (Store::read_range, what
 // `tote tail -f` does), on sqlite and json, against raw SQLite and POSIX calls doing the same (raw_stream.hpp).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # ToteEmbedFiles.cmake — embeds a directory of text files in a program, as C++ raw-string constants.
 #
 #   include(ToteEmbedFiles)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # ToteInstallPackage.cmake — installs what lets other projects build against an installed tote: the CMake package
 # (lib/cmake/tote: targets tote::sdk and tote::host, a version file, tote_add_plugin()) and the pkg-config files
 # tote.pc and tote-sdk.pc. Included from the top-level CMakeLists.txt after sdk/ and host/ have defined the
@@ -13,8 +14,8 @@ mark_as_advanced(TOTE_INSTALL_CMAKEDIR)
 
 # Two export sets, so that find_package(tote COMPONENTS sdk) never loads tote::host and never needs its dependency
 # nlohmann_json. toteHostTargets refers to tote::sdk, which toteSdkTargets defines; the config loads that first.
-install(EXPORT toteSdkTargets NAMESPACE tote:: DESTINATION "${TOTE_INSTALL_CMAKEDIR}")
-install(EXPORT toteHostTargets NAMESPACE tote:: DESTINATION "${TOTE_INSTALL_CMAKEDIR}")
+install(EXPORT toteSdkTargets NAMESPACE tote:: DESTINATION "${TOTE_INSTALL_CMAKEDIR}" COMPONENT sdk)
+install(EXPORT toteHostTargets NAMESPACE tote:: DESTINATION "${TOTE_INSTALL_CMAKEDIR}" COMPONENT sdk)
 
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/toteConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/package/toteConfig.cmake"
@@ -33,7 +34,7 @@ install(FILES
     "${PROJECT_BINARY_DIR}/package/toteConfigVersion.cmake"
     "${PROJECT_SOURCE_DIR}/sdk/cmake/TotePlugin.cmake"
     "${PROJECT_SOURCE_DIR}/sdk/cmake/tote_plugin.map"
-  DESTINATION "${TOTE_INSTALL_CMAKEDIR}")
+  DESTINATION "${TOTE_INSTALL_CMAKEDIR}" COMPONENT sdk)
 
 # pkg-config: paths relative to ${pcfiledir} (<prefix>/<libdir>/pkgconfig), worked out on a stand-in prefix.
 function(_tote_pc_path out dir)
@@ -55,5 +56,5 @@ _tote_pc_path(TOTE_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
 _tote_pc_path(TOTE_PC_PLUGIN_MAP "${TOTE_INSTALL_CMAKEDIR}/tote_plugin.map")
 foreach(pc tote tote-sdk)
   configure_file("${PROJECT_SOURCE_DIR}/cmake/${pc}.pc.in" "${PROJECT_BINARY_DIR}/package/${pc}.pc" @ONLY)
-  install(FILES "${PROJECT_BINARY_DIR}/package/${pc}.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+  install(FILES "${PROJECT_BINARY_DIR}/package/${pc}.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig" COMPONENT sdk)
 endforeach()

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # ToteWarnings.cmake — the warning flags for tote's own code (never for third-party headers, which are SYSTEM).
 function(tote_warnings target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // child_process.cpp — fork/exec of the running tote binary with a report pipe (POSIX only).
 #include "child_process.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // child_process.hpp — the CLI's one seam for running a child process (POSIX): start this same program with some
 // arguments and a pipe on which it reports, read that pipe line by line with a deadline, and reap the child.
 // Used by `tote plugin check` to run untrusted plugin code where a crash, a hang or an exit() cannot take the CLI

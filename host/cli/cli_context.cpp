@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_context.cpp — building the Host from the global options, and mapping statuses to exit codes.
 #include "cli_context.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_context.hpp — what every tote command shares: the global options, the Host built from them, the exit
 // codes, and the error type that carries an exit code out of a command.
 #ifndef TOTE_CLI_CONTEXT_HPP
@@ -67,6 +68,7 @@ void add_plugin_fixture_command(CLI::App& plugin, Context& ctx);  // plugin fixt
 void add_lock_command(CLI::App& app, Context& ctx);    // lock ls, lock rm
 void add_tail_command(CLI::App& app, Context& ctx);    // tail
 void add_admin_commands(CLI::App& app, Context& ctx);  // drop, doctor
+void add_complete_command(CLI::App& app, Context& ctx);  // complete (hidden, for shell completion)
 
 }  // namespace tote::cli
 

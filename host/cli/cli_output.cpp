@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_output.cpp — value input, raw output and text formats for the CLI.
 #include "cli_output.hpp"
 
 #include "cli_context.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cinttypes>
@@ -10,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 
 namespace tote::cli {
 
@@ -135,6 +138,23 @@ int64_t parse_duration_ns(const std::string& text) {
     }
     throw CliError{exit_usage, "bad duration '" + text + "': expected a positive whole number and a unit, as in 500ms, "
                                "90s, 10m, 2h or 7d"};
+}
+
+}  // namespace tote::cli
+
+namespace tote::cli {
+
+std::vector<std::string> plugin_directory_lines(const Host& host) {
+    size_t width = 0;
+    for (const PluginDirectory& d : host.plugin_directories()) width = std::max(width, d.path.string().size());
+    std::vector<std::string> lines;
+    for (const PluginDirectory& d : host.plugin_directories()) {
+        std::error_code ec;
+        const bool there = std::filesystem::is_directory(d.path, ec);
+        lines.push_back("  " + d.path.string() + std::string(width - d.path.string().size() + 2, ' ') + d.source +
+                        (there ? "" : " (not there)"));
+    }
+    return lines;
 }
 
 }  // namespace tote::cli

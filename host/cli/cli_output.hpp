@@ -1,13 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_output.hpp — input and output helpers of the CLI: reading a value from a file or stdin, writing raw bytes
 // to stdout, and the text forms of times, sizes and versions.
 #ifndef TOTE_CLI_OUTPUT_HPP
 #define TOTE_CLI_OUTPUT_HPP
 
+#include <tote/host.hpp>
 #include <tote/store.hpp>
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tote::cli {
 
@@ -32,6 +35,9 @@ std::string format_version(uint64_t version);
 uint64_t parse_version(const std::string& text);
 
 const char* kind_name(Kind kind);
+
+// "  /path/to/dir   per-user (not there)": the plugin directories, in search order, aligned, one per line.
+std::vector<std::string> plugin_directory_lines(const Host& host);
 
 // Nanoseconds since the Unix epoch, now.
 int64_t now_ns();

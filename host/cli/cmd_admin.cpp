@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cmd_admin.cpp — `tote drop STORE` (destroy a whole store) and `tote doctor [STORE]` (what tote sees, and what is
 // wrong with it): the operator's side of "tote.admin/1".
 //
@@ -62,10 +63,7 @@ void check_host(const Host& host, Report& r) {
            std::to_string(TOTE_ABI_MINOR) + ")");
     r.line("config file: " + (host.config_path() ? host.config_path()->string() : std::string("none")));
     r.line("plugin directories, in search order:");
-    for (const auto& dir : host.plugin_dirs()) {
-        std::error_code ec;
-        r.line("  " + dir.string() + (std::filesystem::is_directory(dir, ec) ? "" : "  (does not exist)"));
-    }
+    for (const std::string& line : plugin_directory_lines(host)) r.line(line);
     r.line("plugins loaded: " + std::to_string(host.plugins().size()));
     for (const PluginInfo& p : host.plugins())
         r.line("  " + p.name + " " + p.version + " (" + joined(p.schemes) + ") from " + p.path.string());

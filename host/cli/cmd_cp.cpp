@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cmd_cp.cpp — `tote cp SRC DST`: copy every key (under a prefix) from one store to another, of any backends.
 //
 // A thread-safe source is read inside one streaming listing. A source that is not thread-safe is serialised per

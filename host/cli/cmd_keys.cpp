@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cmd_keys.cpp — `tote ls`, `tote stat`, `tote rm`, `tote mv`: looking at and rearranging keys.
 #include "cli_context.hpp"
 #include "cli_output.hpp"

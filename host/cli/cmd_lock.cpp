@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cmd_lock.cpp — `tote lock ls STORE` and `tote lock rm STORE NAME`: the named locks applications take with
 // tote::Store::lock() (tote/lock.hpp), shown and broken from the command line.
 #include "cli_context.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cmd_new_plugin.cpp — `tote new-plugin NAME [DIR]`: writes a new backend project, a copy of
 // packaging/plugin-template with its placeholder name replaced. The template's files are compiled into tote
 // (plugin_template.cpp, generated at build time by cmake/ToteEmbedFiles.cmake), so an installed tote needs no

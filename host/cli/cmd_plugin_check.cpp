@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cmd_plugin_check.cpp — `tote plugin check PLUGIN`: the conformance suite (host/conformance) against a plugin,
 // each case on a fresh store (or, for a plugin that cannot write, on the store --fixture names, which holds the
 // suite's fixture: cmd_plugin_fixture.cpp), the plugin's code confined to child processes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cmd_plugin_fixture.cpp — `tote plugin fixture STORE`: writes the conformance suite's fixture (a fixed dataset,
 // host/conformance/cases_fixture.cpp) into a store, so that a plugin which cannot write — a read-only source —
 // can be checked against it with `tote plugin check PLUGIN --fixture URL`. A json:// store holds the fixture as

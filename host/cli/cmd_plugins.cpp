@@ -1,8 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 // cmd_plugins.cpp — `tote plugins`: what was loaded, from where, with which capabilities, and what was refused.
 #include "cli_context.hpp"
 #include "cli_output.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <filesystem>
 
 namespace tote::cli {
 
@@ -23,6 +26,12 @@ int print_json(const Host& host) {
     out["config"] = host.config_path() ? nlohmann::json(host.config_path()->string()) : nlohmann::json(nullptr);
     out["plugin_dirs"] = nlohmann::json::array();
     for (const auto& dir : host.plugin_dirs()) out["plugin_dirs"].push_back(dir.string());
+    out["plugin_directories"] = nlohmann::json::array();
+    for (const PluginDirectory& d : host.plugin_directories()) {
+        std::error_code ec;
+        out["plugin_directories"].push_back(
+            {{"path", d.path.string()}, {"source", d.source}, {"exists", std::filesystem::is_directory(d.path, ec)}});
+    }
     out["plugins"] = nlohmann::json::array();
     for (const PluginInfo& p : host.plugins()) {
         nlohmann::json options = nlohmann::json::array();
@@ -73,10 +82,10 @@ int print_text(const Host& host) {
         out += "shadowed: scheme '" + s.scheme + "' of " + s.ignored.string() + " is served by " + s.used.string() +
                (s.chosen ? " (chosen in the config: host.schemes)\n"
                          : " (first in the search order; choose one with host.schemes in the config)\n");
+    out += "plugin directories, in search order:\n";
+    for (const std::string& line : plugin_directory_lines(host)) out += line + "\n";
     out += std::to_string(host.plugins().size()) + " plugin(s) found, " + std::to_string(host.refused().size()) +
-           " refused; searched:";
-    for (const auto& dir : host.plugin_dirs()) out += " " + dir.string();
-    out += "\n";
+           " refused\n";
     write_stdout(out);
     return exit_ok;
 }

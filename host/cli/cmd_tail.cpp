@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cmd_tail.cpp — `tote tail STORE KEY [-n LINES] [-f]`: the end of a value, and with -f what is appended to it
 // afterwards, like tail(1) on a file. It reads ranges (Store::read_range: pread, blob I/O, substring, GETRANGE),
 // never the whole value again, so following a long log costs what is new. Works on every backend: plugins

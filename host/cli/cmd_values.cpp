@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cmd_values.cpp — `tote put`, `tote get`, `tote append`: values in and out, as raw bytes; with an expiry, a
 // byte range, or at an expected size.
 #include "cli_context.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // main.cpp — the tote CLI: global options, the commands, and the one place where errors become exit codes and
 // "tote: error: ..." lines on stderr.
 #include "cli_context.hpp"
@@ -15,7 +16,7 @@ void print_error(const std::string& message) { std::fprintf(stderr, "tote: error
 int main(int argc, char** argv) {
     using namespace tote::cli;
     Context ctx;
-    CLI::App app{"tote — one interface to many storage backends, loaded as plugins.", "tote"};
+    CLI::App app{"tote - one interface to many storage backends, loaded as plugins.", "tote"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("tote ") + tote::version() + " (plugin ABI " +
                                           std::to_string(TOTE_ABI_MAJOR) + "." + std::to_string(TOTE_ABI_MINOR) + ")");
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
     add_lock_command(app, ctx);
     add_tail_command(app, ctx);
     add_admin_commands(app, ctx);
+    add_complete_command(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // progress.cpp — the terminal progress bar.
 #include "progress.hpp"
 

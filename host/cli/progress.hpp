@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // progress.hpp — a progress bar on stderr for long work, drawn only when stderr is a terminal and redrawn at
 // most ten times a second.
 #ifndef TOTE_CLI_PROGRESS_HPP

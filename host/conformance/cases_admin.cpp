@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_admin.cpp — conformance (ABI 1.1): "tote.admin/1", dropping a whole store and describing one. Plugins
 // without it are refused with unsupported, and nothing changes.
 #include "suite.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_append_batch.cpp — conformance: appends (logs, JSON lines) and batches of writes.
 #include "suite.hpp"
 

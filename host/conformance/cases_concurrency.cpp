@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_concurrency.cpp — conformance: several threads sharing one tote::Store. The Store serialises plugins
 // that are not thread-safe; either way no write may be lost and a create-only race has exactly one winner.
 #include "suite.hpp"

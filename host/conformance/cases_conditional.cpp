@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_conditional.cpp — conformance: create-only and compare-version writes, the primitives that locks and
 // safe concurrent updates are built on.
 #include "suite.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_expiry.cpp — conformance (ABI 1.1): keys written with an expiry time (TOTE_CAP_EXPIRY). An expired key is
 // gone for every operation at once, whenever the backend physically removes it. The cases use expiry times
 // already past or far away, never a sleep.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_fixture.cpp — conformance: the read side checked against the suite's fixture, a fixed dataset. A plugin
 // that writes gets the fixture written into its case's store; a plugin without TOTE_CAP_WRITE (a read-only
 // source) is pointed at a store that already holds it (Target::fixture, `tote plugin check --fixture URL`), so

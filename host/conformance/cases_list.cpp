@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_list.cpp — conformance: listings in byte order, one level and recursive, resumed and stopped.
 #include "suite.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_locks.cpp — conformance: named locks (tote/lock.hpp), which the host builds on create-only and
 // compare-version writes, so every backend offering those must make them work.
 #include "suite.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_open.cpp — conformance: opening, reopening, read-only handles.
 #include "suite.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_prefix_rule.cpp — conformance: a key that is also a prefix ("a" and "a/b"). Each plugin declares its
 // mode with TOTE_CAP_KEY_AND_PREFIX; both modes are tested here, each on the plugins that declare it.
 #include "suite.hpp"

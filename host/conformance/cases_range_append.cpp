@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_range_append.cpp — conformance (ABI 1.1): ranged reads, appends that say where they landed, and
 // conditional appends. Every plugin passes them: natively where it offers "tote.read_range/1" and "tote.append/1",
 // through the host's fallbacks otherwise, with the same answers.

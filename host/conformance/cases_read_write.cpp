@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_read_write.cpp — conformance: plain reads and writes, exact bytes, keys at the limits.
 #include "suite.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_remove_rename.cpp — conformance: removing keys and prefixes, renaming keys.
 #include "suite.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases_versions.cpp — conformance: what a version promises (tote_stat.version in tote_plugin.h). It is never
 // reused within a store for another value — not by another key, not after a rename, not after a remove and a new
 // write — so a compare-version write can never succeed against a value it did not see. And a rename moves a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // suite.cpp — the case list, the fixture, and the helpers behind the T_* macros.
 #include "suite.hpp"
 

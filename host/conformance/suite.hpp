@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // suite.hpp — the conformance suite: one list of cases that every tote plugin must pass, each gated by the
 // capabilities it needs (a plugin without them skips it). Framework-free on purpose: the Catch2 runner in this
 // directory drives it for ctest, and the same cases can be run by any other driver.

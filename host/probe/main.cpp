@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tote-plugin-probe — the helper process that looks at plugin files for the host, so that a file whose code
 // crashes, hangs or exits when loaded takes down this short-lived process instead of the application.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // call.hpp — the host side of one plugin call: the tote_call handed to the plugin, the message it may attach,
 // and the translation of a non-OK status into a tote::Error with a message that names what was being done.
 #ifndef TOTE_HOST_CALL_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // config.cpp — loading the TOML configuration with toml++. Every unknown key, wrong type or bad value is an
 // error naming file:line:column and the key; nothing is silently ignored.
 #include "config.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // config.hpp — the TOML configuration file (design brief §5), parsed and checked, with source positions kept
 // so that errors found later (an unknown plugin option, an unknown scheme) can still name file and line.
 #ifndef TOTE_HOST_CONFIG_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // discovery.cpp — deterministic, defensive plugin discovery (design brief §3), with plugin code kept out of the
 // application until it is needed: files are described from the registry cache, or probed in a helper process,
 // and loaded in-process only when a store of theirs is opened.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // discovery.hpp — finding the plugin files, describing each (from the registry cache, or by probing it in a helper
 // process), and the registry: which plugin serves which URL scheme. Plugins are loaded into this process only when
 // a store of theirs is opened.

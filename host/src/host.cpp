@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // host.cpp — tote::Host: which config, which plugin directories, and how a name or URL becomes an open Store.
 #include "call.hpp"
 #include "config.hpp"
@@ -65,6 +66,31 @@ fs::path builtin_plugin_dir() {
     return dir.empty() ? dir : dir / "plugins";
 }
 
+// The per-user plugin directory: ~/.local/lib/tote/plugins. Rationale: ~/.local mirrors /usr/local for one user
+// (it is where `cmake --install --prefix ~/.local` and pip --user put things), and a plugin is an architecture-
+// dependent library, which the XDG data directory ($XDG_DATA_HOME, ~/.local/share) is not meant for. On Windows:
+// %LOCALAPPDATA%\tote\plugins.
+fs::path user_plugin_dir() {
+#ifdef _WIN32
+    const std::string base = env("LOCALAPPDATA");
+    return base.empty() ? fs::path() : fs::path(base) / "tote" / "plugins";
+#else
+    const std::string home = env("HOME");
+    return home.empty() ? fs::path() : fs::path(home) / ".local" / "lib" / "tote" / "plugins";
+#endif
+}
+
+// The system-wide directory for plugins installed by hand (not by a package): /usr/local/lib/tote/plugins. On
+// Windows: %ProgramData%\tote\plugins.
+fs::path system_plugin_dir() {
+#ifdef _WIN32
+    const std::string base = env("ProgramData");
+    return base.empty() ? fs::path() : fs::path(base) / "tote" / "plugins";
+#else
+    return "/usr/local/lib/tote/plugins";
+#endif
+}
+
 // The registry cache: explicit, else $XDG_CACHE_HOME/tote/registry.json when the environment is used.
 std::optional<fs::path> registry_cache_file(const HostOptions& options) {
     if (options.registry_cache) return options.registry_cache;
@@ -104,7 +130,14 @@ struct Host::Impl {
     std::vector<PluginInfo> infos;
     std::vector<SchemeShadow> shadows;
     std::vector<fs::path> dirs;
+    std::vector<PluginDirectory> directories;  // dirs, with why each is searched
 
+    void add_dir(const fs::path& dir, std::string source) {
+        for (const fs::path& known : dirs)
+            if (known == dir) return;  // searched once, at its first place
+        dirs.push_back(dir);
+        directories.push_back(PluginDirectory{dir, std::move(source)});
+    }
     Target resolve(std::string_view store) const;
     Target resolve_url(const std::string& text, const fs::path& base) const;
 };
@@ -176,19 +209,26 @@ Target Host::Impl::resolve(std::string_view store) const {
 
 Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
     impl_->config = find_config(options);
-    for (const fs::path& dir : options.plugin_dirs) impl_->dirs.push_back(absolute_normal(dir));
+    for (const fs::path& dir : options.plugin_dirs) impl_->add_dir(absolute_normal(dir), "--plugin-dir");
     if (options.use_environment) {
         std::string path = env("TOTE_PLUGIN_PATH");
         for (size_t start = 0; start <= path.size();) {
             size_t end = std::min(path.find(':', start), path.size());
-            if (end > start) impl_->dirs.push_back(absolute_normal(detail::expand_home(path.substr(start, end - start))));
+            if (end > start)
+                impl_->add_dir(absolute_normal(detail::expand_home(path.substr(start, end - start))), "TOTE_PLUGIN_PATH");
             start = end + 1;
         }
     }
-    for (const fs::path& dir : impl_->config.plugin_dirs) impl_->dirs.push_back(dir);
+    for (const fs::path& dir : impl_->config.plugin_dirs)
+        impl_->add_dir(dir, "host.plugin_dirs in " + impl_->config.path->string());
+    if (options.use_environment) {
+        // Where `cmake --install --prefix ~/.local` and `--prefix /usr/local` put a plugin built from the template.
+        if (const fs::path user = user_plugin_dir(); !user.empty()) impl_->add_dir(user, "per-user");
+        if (const fs::path system = system_plugin_dir(); !system.empty()) impl_->add_dir(system, "system");
+    }
     if (options.builtin_plugins) {
         fs::path builtin = builtin_plugin_dir();
-        if (!builtin.empty()) impl_->dirs.push_back(absolute_normal(builtin));
+        if (!builtin.empty()) impl_->add_dir(absolute_normal(builtin), "built-in");
     }
     if (impl_->config.default_store && !detail::looks_like_url(*impl_->config.default_store) &&
         !impl_->config.stores.count(*impl_->config.default_store))
@@ -255,6 +295,7 @@ std::optional<std::string> Host::shadow_warning(std::string_view store) const {
            "silence this)";
 }
 const std::vector<fs::path>& Host::plugin_dirs() const { return impl_->dirs; }
+const std::vector<PluginDirectory>& Host::plugin_directories() const { return impl_->directories; }
 const std::optional<fs::path>& Host::config_path() const { return impl_->config.path; }
 
 std::vector<StoreDefinition> Host::stores() const {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // key.cpp — key validation and quoting for messages.
 #include "key.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // key.hpp — validation of keys and listing prefixes, done once in the host so no plugin sees a bad key.
 // The rules are those of tote_plugin.h ("Keys").
 #ifndef TOTE_HOST_KEY_HPP

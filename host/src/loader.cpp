@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // loader.cpp — one plugin file in, a checked LoadedPlugin (or a reason) out.
 //
 // Libraries are loaded with RTLD_NOW (a missing symbol fails here, not in the middle of a write) and RTLD_LOCAL

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // loader.hpp — loading one plugin library and checking its descriptor against ABI 1.
 #ifndef TOTE_HOST_LOADER_HPP
 #define TOTE_HOST_LOADER_HPP

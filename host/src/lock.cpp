@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // lock.cpp — named locks (tote/lock.hpp), built in the host on create-only and compare-version writes, so every
 // backend that offers them gets locks with no code of its own.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // options.cpp — unknown or mistyped plugin options are refused before open(), like OpenSSL's settable params.
 #include "options.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // options.hpp — checking a store's options against the keys and types its plugin publishes.
 #ifndef TOTE_HOST_OPTIONS_HPP
 #define TOTE_HOST_OPTIONS_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // permissions.cpp — one stat() of a plugin file or directory: type, identity, owner and mode checks.
 #include "permissions.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // permissions.hpp — what discovery learns about a plugin file or directory from one stat(): whether it exists, its
 // type, its identity (for the registry cache and for telling two paths of one file apart) and whether it is safe
 // to load code from. The one POSIX seam of discovery.

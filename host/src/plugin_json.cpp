@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // plugin_json.cpp — PluginInfo to JSON and back (see plugin_json.hpp).
 #include "plugin_json.hpp"
 

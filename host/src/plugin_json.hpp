@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // plugin_json.hpp — a PluginInfo as JSON and back: what the probe helper reports about a plugin file, and what the
 // registry cache keeps of it.
 #ifndef TOTE_HOST_PLUGIN_JSON_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // probe.cpp — runs tote-plugin-probe (host/probe/main.cpp) and reads what it reports, with a deadline per file.
 // POSIX: posix_spawn, a pipe on descriptor 3, poll. The helper's stdout and stderr (what a plugin prints while
 // loaded) go to /dev/null.

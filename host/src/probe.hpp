@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // probe.hpp — describing plugin files from a helper process (tote-plugin-probe), so that code that crashes, hangs
 // or exits when a library is loaded takes down the helper, never the application.
 #ifndef TOTE_HOST_PROBE_HPP

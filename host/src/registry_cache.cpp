@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // registry_cache.cpp — the plugin registry cache file (see registry_cache.hpp).
 #include "registry_cache.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // registry_cache.hpp — what the host remembers about plugin files between runs, so that a command probes only
 // files it has not seen (or that changed) and loads in-process only the plugins it uses.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // status.cpp — names of status codes and capabilities, and the library version.
 #include <tote/tote.hpp>
 

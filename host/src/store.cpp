@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // store.cpp — tote::Store: key validation, capability and read-only checks, and the calls through the C vtable
 // and the extensions, with the host's fallbacks where a plugin lacks an extension. Plugin memory never outlives
 // a call: values arrive through a sink callback, entries through an entry callback.

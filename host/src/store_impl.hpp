@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // store_impl.hpp — what a tote::Store holds: the plugin, its open store handle, and the serialising mutex for
 // plugins that are not thread-safe; and invoke(), the one way a plugin operation is called. Shared by host.cpp
 // (which opens), store.cpp (which operates) and lock.cpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // url.cpp — URL splitting. Deliberately small: the location's meaning belongs to the plugin.
 #include "url.hpp"
 

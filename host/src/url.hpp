@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // url.hpp — splitting "scheme://location" and telling URLs from store names.
 #ifndef TOTE_HOST_URL_HPP
 #define TOTE_HOST_URL_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: 0BSD
 // toteexample.cpp — the "toteexample" tote backend: an in-memory key-value store, written as one C++ class with
 // tote/plugin.hpp. A starting point for your own backend: replace the std::map with your storage.
 //

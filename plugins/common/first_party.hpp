@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // first_party.hpp — small helpers the first-party plugins share (header-only, internal: not part of the SDK, not
 // installed). A third-party plugin needs only the SDK; these exist so that tote's own plugins write each of these
 // once, not once per plugin.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_admin.cpp — "tote.admin/1" for the JSON store: dropping a store directory, and describing one.
 //
 // A store is a directory, and `tote drop json:///home/me` must not become `rm -rf ~`: a directory is dropped only

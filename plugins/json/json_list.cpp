@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_list.cpp — streamed, sorted listings of the JSON store, and the removal of temporary files that crashed
 // writers left behind.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_plugin.cpp — the JSON backend's self-description and entry point (scheme "json").
 #include "json_store.hpp"
 

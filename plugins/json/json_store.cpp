@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_store.cpp — open, read, stat, write, append, remove and rename of the JSON (directory of files) store.
 // Listing lives in json_list.cpp. Every operation works on the key's parent directory, opened beneath the root
 // without following links (parent_of), and then only on the key's last segment with the *at() calls, so no path

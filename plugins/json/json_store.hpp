@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_store.hpp — a tote store kept as a directory of files: key "evals/gsm8k.json" is the file
 // <root>/evals/gsm8k.json holding the value's exact bytes, so a person can open it.
 //

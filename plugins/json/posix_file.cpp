@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // posix_file.cpp — file descriptors, errno mapping and syncs for the JSON plugin.
 #include "posix_file.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // posix_file.hpp — the JSON plugin's one seam to the operating system: file descriptors, errno → tote status,
 // whole writes, durable syncs, and the version tag derived from a file's metadata. POSIX only.
 #ifndef TOTE_JSON_POSIX_FILE_HPP

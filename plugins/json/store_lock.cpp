@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // store_lock.cpp — mutex + flock commit lock of a JSON store (see store_lock.hpp for why).
 #include "store_lock.hpp"
 

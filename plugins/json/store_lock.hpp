@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // store_lock.hpp — the JSON store's commit lock: one per store directory, held only around the step that
 // publishes a change (rename, link, unlink, append), never while a value is being written out.
 //

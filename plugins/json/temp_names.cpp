@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // temp_names.cpp — temporary file names carrying the writer's boot id, pid and start time (see temp_names.hpp).
 #include "temp_names.hpp"
 

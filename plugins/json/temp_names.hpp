@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // temp_names.hpp — names for the JSON store's temporary files that say who is writing them, so that a later
 // process can tell a crashed writer's leftover from a file still being written, and remove only the former.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_connection.cpp — Connection: libpq in non-blocking mode, every wait a poll() with a deadline; prepared
 // statements, binary parameters and results, pipelines; and the distinction, when a connection dies, between a
 // statement that may have reached the server and one that provably did not.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_connection.hpp — one libpq connection, as the store uses it: connecting within a deadline, a session set up
 // for tote (statement_timeout, isolation, read-only), statements prepared once per connection, binary parameters
 // and results, pipelines (one round trip for many statements), and a client-side limit on how long the server

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_errors.cpp — SQLSTATE → tote status, error messages from libpq results and failed connection attempts, and
 // the scrubbing of passwords out of messages.
 #include "pg_errors.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_errors.hpp — how PostgreSQL failures become tote statuses: the SQLSTATE → tote_status table, the messages
 // built from a failed statement or connection attempt, ConnectionLost (the one failure the store may retry), and
 // the scrubbing that keeps a password out of every message.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_open.cpp — PgStore::open(): the options, the URL (checked by libpq, never rewritten), the first connection,
 // and the store's table: found and checked (encoding, columns, collation, unique key, privileges), or created with
 // TOTE_OPEN_CREATE. A read-only open runs no DDL and no write.

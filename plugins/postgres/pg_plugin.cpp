@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_plugin.cpp — the plugin's self-description (name, URL schemes, capabilities, options) and the exported entry
 // point; tote/plugin.hpp generates the C function table from PgStore.
 #include "pg_store.hpp"

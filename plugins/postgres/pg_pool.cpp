@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_pool.cpp — the pool: handing out idle connections (checked first), opening new ones up to pool_size, waiting
 // at most timeout_ms for one to be free, and taking connections back (rolled back, or closed if broken).
 #include "pg_pool.hpp"

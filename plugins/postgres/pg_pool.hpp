@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_pool.hpp — the connections of one store: a pool of at most pool_size libpq connections shared by every thread
 // calling the store, and Pool::run(), which runs one operation on a pooled connection and reconnects and repeats it
 // after a lost connection when, and only when, repeating it is safe.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_store.cpp — PgStore's operations: each tote call as one prepared statement, or one transaction sent as a
 // single pipeline, on a pooled connection; and, per operation, whether it may be repeated after a lost connection
 // (the policy itself is in pg_pool.hpp).

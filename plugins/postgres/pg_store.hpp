@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_store.hpp — PgStore, one open tote store: one table in a PostgreSQL database, reached through a pool of
 // connections. TOTE_PLUGIN_ENTRY turns this class into the C function table (tote/plugin.hpp gives the method
 // contracts). open() is in pg_open.cpp, the operations in pg_store.cpp; README.md says what is atomic and durable.

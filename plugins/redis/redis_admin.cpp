@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_admin.cpp — "tote.admin/1" for the Redis store: dropping every key of a store, and describing one.
 //
 // A drop opens the store as open() does (so a prefix that is not a tote store is CORRUPT and untouched, and a

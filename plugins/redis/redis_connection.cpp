@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_connection.cpp — one blocking hiredis connection: connect (+ TLS) + AUTH + SELECT, one command at a time,
 // and the mapping of Redis error replies to tote statuses.
 #include "redis_connection.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_connection.hpp — one connection to the Redis server (a blocking hiredis context, with a TLS session on
 // its socket for rediss://): connecting with AUTH and SELECT, sending one command and reading its reply, and
 // telling apart the ways that can fail.

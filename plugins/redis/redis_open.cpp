@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_open.cpp — RedisStore::open(): the scheme (rediss:// adds TLS), the options, the URL, the
 // first connection, the Lua scripts, and finding or creating the store's marker key.
 #include "redis_store.hpp"

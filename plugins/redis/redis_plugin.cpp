@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_plugin.cpp — the plugin's self-description (name, URL schemes, capabilities, options, the durability it
 // offers) and the exported entry point; tote/plugin.hpp generates the C function table from RedisStore.
 #include "redis_store.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_pool.cpp — the connection pool (mutex + condition variable) and the reconnect-and-retry policy that
 // redis_pool.hpp describes.
 #include "redis_pool.hpp"

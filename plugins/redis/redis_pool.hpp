@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_pool.hpp — the connections of one store (at most pool_size, shared by the threads that use the store) and
 // the one place that decides what happens when a connection fails: reconnect and retry, or report.
 //

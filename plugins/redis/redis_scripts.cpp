@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_scripts.cpp — the Lua scripts, one per operation that touches more than one Redis key, and running them.
 //
 // The data model of a store with prefix P (README.md has the reasons):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_scripts.hpp — the Lua scripts behind every operation that touches more than one Redis key, and running
 // them with EVALSHA (falling back to EVAL, which also caches the script again, when the server answers NOSCRIPT:
 // after a restart or SCRIPT FLUSH). Redis runs a script atomically: no other command runs between its steps, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_store.cpp — RedisStore's operations: each one a Lua script (redis_scripts.cpp) or, for listings, pages of
 // ZRANGEBYLEX over the store's index, run through the pool (redis_pool.hpp) so that a lost connection is
 // retried or reported as the operation's kind allows.

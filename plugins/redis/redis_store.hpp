@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_store.hpp — RedisStore, one open tote store on a Redis server: the class that TOTE_PLUGIN_ENTRY turns into
 // the C function table (see tote/plugin.hpp for the method contracts).
 //

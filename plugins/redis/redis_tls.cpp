@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_tls.cpp — the OpenSSL side of rediss:// (see redis_tls.hpp): the shared context with the trusted CAs and
 // the client certificate, and one verified TLS session per connection.
 #include "redis_tls.hpp"

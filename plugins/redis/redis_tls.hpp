@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_tls.hpp — TLS for rediss:// URLs, with OpenSSL.
 //
 // hiredis 0.14 (Debian 12) cannot speak TLS (hiredis_ssl arrived in hiredis 1.0), but its protocol codec does not

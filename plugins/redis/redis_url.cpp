@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_url.cpp — parsing the location of a redis:// URL (see redis_url.hpp). Errors never quote the user
 // information part, which holds the password.
 #include "redis_url.hpp"

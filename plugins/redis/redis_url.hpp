@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_url.hpp — the location part of a redis:// URL, parsed: [user[:password]@]host[:port][/db].
 #ifndef TOTE_REDIS_URL_HPP
 #define TOTE_REDIS_URL_HPP

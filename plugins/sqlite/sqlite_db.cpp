@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sqlite_db.cpp — the raw SQLite calls: opening and closing the connection, preparing, binding, stepping and
 // resetting statements, transactions, and the SQLite → tote error mapping.
 #include "sqlite_db.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sqlite_db.hpp — the thin RAII layer over the SQLite C API that the store is written against: one connection,
 // prepared statements, a guard that resets a statement, an IMMEDIATE transaction guard, and the mapping of SQLite
 // result codes to tote statuses. Every failure is thrown as tote::plugin::Error with SQLite's own message and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sqlite_open.cpp — SqliteStore::open(): the options, the checks on the location, recognising a tote store (and
 // refusing, untouched, every file that is not one), creating, marking and upgrading a store, and the connection
 // settings; and, since they recognise stores the same way, drop() and info() of "tote.admin/1".

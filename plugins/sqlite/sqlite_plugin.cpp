@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sqlite_plugin.cpp — the plugin's self-description (name, URL scheme, capabilities, options) and the exported
 // entry point; tote/plugin.hpp generates the C function table from SqliteStore.
 #include "sqlite_store.hpp"

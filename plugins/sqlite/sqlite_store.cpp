@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sqlite_store.cpp — SqliteStore's operations: each tote call as one or a few prepared statements over the one
 // table, tote_kv(id, key, value, version, mtime_ns, expires_ns) (sqlite_open.cpp creates it and explains its
 // layout). Keys use the default BINARY collation, so SQLite orders them by their bytes, which is the order tote

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sqlite_store.hpp — SqliteStore, one open tote store in one SQLite database file: the class that
 // TOTE_PLUGIN_ENTRY turns into the C function table (see tote/plugin.hpp for the method contracts).
 //

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # TotePlugin.cmake — tote_add_plugin(): build a tote backend plugin the way the host expects it.
 #
 #   tote_add_plugin(<target> SOURCES a.cpp b.c ... [OUTPUT_NAME <file name without suffix>])

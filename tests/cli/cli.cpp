@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli.cpp — the sealed tote CLI environment for tests.
 #include "cli.hpp"
 

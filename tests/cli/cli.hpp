@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli.hpp — a sealed environment for running the built tote binary in tests: its own HOME and XDG directories
 // (so no real config or default store is touched), the built-in plugins of the build tree, and helpers to run
 // commands and check their exit codes and output.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_admin_test.cpp — `tote drop`, `tote doctor`, `tote put --ttl` and expiry in `tote stat` (ABI 1.1).
 #include "cli.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_config_test.cpp — store names, the default store and config errors, through the built binary.
 #include "cli.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_cp_test.cpp — `tote cp` between backends: everything arrives, conflicts are reported, nothing is lost.
 #include "cli.hpp"
 

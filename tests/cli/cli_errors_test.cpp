@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_errors_test.cpp — bad input gets a clear error, the documented exit code, and loses nothing.
 #include "cli.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_failures_test.cpp — a full disk and a refused permission: a clear error, and no stored value lost or torn.
 //
 // A full disk is simulated with RLIMIT_FSIZE on the child (writes past the limit fail with EFBIG), which needs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_hostile_test.cpp — no plugin file, however broken, can crash or hang a command that does not use it: plugin
 // files are described by a helper process (tote-plugin-probe) and remembered in the registry cache; only the
 // plugins of the stores a command opens are loaded into it. Also: the cache is only a cache, and a plugin that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_keys_test.cpp — `tote ls/stat/rm/mv` through the built binary.
 #include "cli.hpp"
 

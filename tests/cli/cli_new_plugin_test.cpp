@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_new_plugin_test.cpp — `tote new-plugin NAME [DIR]`: the project it writes from the embedded template, and
 // what it refuses (an existing file, a bad name). Building the project is tests/install/check_package.sh's job.
 #include "cli.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_plugin_check_test.cpp — `tote plugin check`: the conformance suite against a plugin in child processes,
 // with one line per case, a summary, and crashes, hangs and exits reported as failures of the case they hit.
 #include "cli.hpp"

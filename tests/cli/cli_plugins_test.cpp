@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_plugins_test.cpp — `tote plugins`: what loads, what is refused and why, through the built binary.
 #include "cli.hpp"
 
@@ -88,6 +89,47 @@ TEST_CASE("TOTE_PLUGIN_PATH and config plugin_dirs add plugin directories") {
     tote::test::write_file(tote.home() + "/c.toml", std::string("[host]\nplugin_dirs = [\"") + TOTE_TEST_CMEM_DIR + "\"]\n");
     auto from_config = nlohmann::json::parse(tote({"--config", tote.home() + "/c.toml", "plugins", "--json"}).out);
     CHECK(from_config["plugins"][0]["name"] == "cmem");
+}
+
+TEST_CASE("the per-user directory ~/.local/lib/tote/plugins is searched with no config, after the configured ones") {
+    Cli tote;
+    const std::string user = tote.home() + "/.local/lib/tote/plugins";
+    auto before = nlohmann::json::parse(tote({"plugins", "--json"}).out);
+    REQUIRE(before["plugin_directories"].size() >= 2);
+    CHECK(before["plugin_directories"][0]["path"] == user);
+    CHECK(before["plugin_directories"][0]["source"] == "per-user");
+    CHECK(before["plugin_directories"][0]["exists"] == false);
+    CHECK(before["plugin_directories"].back()["source"] == "built-in");
+
+    std::filesystem::create_directories(user);
+    for (std::string d = user; d != tote.home(); d = std::filesystem::path(d).parent_path().string())
+        ::chmod(d.c_str(), 0755);
+    std::filesystem::copy_file(std::string(TOTE_TEST_CMEM_DIR) + "/tote-cmem.so", user + "/tote-cmem.so");
+    ::chmod((user + "/tote-cmem.so").c_str(), 0755);
+    auto found = nlohmann::json::parse(tote({"plugins", "--json"}).out);
+    REQUIRE(found["plugins"].size() >= 1);
+    CHECK(found["plugins"][0]["name"] == "cmem");
+    CHECK(found["plugins"][0]["path"] == user + "/tote-cmem.so");
+    CHECK(found["plugin_directories"][0]["exists"] == true);
+    CHECK(tote({"put", "cmem://x", "k"}, "v").exit_code == 0);
+
+    // The text output lists every directory searched, in order, with why it is searched.
+    std::filesystem::create_directories(tote.home() + "/mine");
+    ::chmod((tote.home() + "/mine").c_str(), 0755);
+    auto text = tote({"--plugin-dir", tote.home() + "/mine", "plugins"});
+    INFO(text.out);
+    const auto listed = text.out.find("plugin directories, in search order:\n  " + tote.home() + "/mine ");
+    REQUIRE(listed != std::string::npos);
+    const auto per_user = text.out.find(user + "  per-user\n", listed);
+    CHECK(per_user != std::string::npos);
+    CHECK(text.out.find("--plugin-dir", listed) < per_user);
+    CHECK(text.out.find("built-in", per_user) != std::string::npos);
+
+    // The same safety rules: a per-user directory others can write is refused, with its path.
+    ::chmod(user.c_str(), 0777);
+    auto unsafe = nlohmann::json::parse(tote({"plugins", "--json"}).out);
+    REQUIRE(unsafe["refused"].size() == 1);
+    CHECK(unsafe["refused"][0]["path"] == user);
 }
 
 TEST_CASE("a plugin file or directory others can write is refused unless the config allows it") {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_streams_test.cpp — a key as a stream (ABI 1.1): `tote append --json` and `--if-size`, `tote get --offset
 // --length`, `tote tail` and `tote tail -f`, on every first-party file backend.
 #include "cli.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_values_test.cpp — `tote put/get/append` through the built binary, on every first-party backend.
 #include "cli.hpp"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * abi_layout.c — the ABI guard: the layout of every public struct, pinned per ABI version and per data model.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // main.cpp — runs the conformance suite against one plugin under Catch2, for ctest:
 //
 //     tote-conformance --plugin-dir DIR... --scheme SCHEME [--url URL --isolate-option NAME] [--option K=V]...

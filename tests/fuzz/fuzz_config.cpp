@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_config.cpp — libFuzzer target: any text given as a config file either parses or is refused with
 // Error(invalid_argument) naming the file; it never crashes, hangs or throws anything else.
 #include "config.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_key.cpp — libFuzzer target: key validation and prefix normalisation must never crash, and every key they
 // accept must keep the promises of tote_plugin.h ("Keys"): nothing a plugin could use to escape its root.
 #include "key.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_url.cpp — libFuzzer target: URL parsing must never crash, and an accepted URL has a valid lowercase scheme
 // and a non-empty location without NUL.
 #include "url.hpp"

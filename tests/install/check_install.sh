@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # check_install.sh BUILD_DIR — install the build into a staging prefix, move the tree somewhere else, and check
 # that the installed tote runs from there with no config and finds its first-party plugins beside itself.
 set -eu

@@ -1,8 +1,10 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # check_package.sh BUILD_DIR GENERATOR CXX_COMPILER [SANITIZE] — install the build into a staging prefix and use
 # it as an outside project does, with nothing but CMAKE_PREFIX_PATH (or PKG_CONFIG_PATH) pointing at it:
 #   1. the installed tote writes a plugin project (tote new-plugin); it configures with
-#      find_package(tote COMPONENTS sdk) even with nlohmann_json hidden, builds, and the installed tote loads it;
+#      find_package(tote COMPONENTS sdk) even with nlohmann_json hidden, builds, installs with its defaults into
+#      ~/.local/lib/tote/plugins, and the installed tote finds it there with no config;
 #   2. an application finds tote::host with find_package(tote MAJOR.MINOR), builds, and runs against the staged
 #      libtote; asking for the next minor version, or for tote::host without nlohmann_json, fails to configure;
 #   3. pkg-config: tote-sdk builds the plugin (its version script included), tote builds the application;
@@ -41,10 +43,14 @@ echo "== a plugin project from the installed 'tote new-plugin'"
 configure probe "$stage/probe" -DCMAKE_CXX_FLAGS=-Werror -DCMAKE_DISABLE_FIND_PACKAGE_nlohmann_json=ON ||
   { cat "$stage/probe.log"; fail "the generated plugin project does not configure against the staged SDK"; }
 cmake --build "$stage/probe-build" >/dev/null || fail "the generated plugin project does not build"
-mkdir -m 0755 "$stage/plugins"
-cp "$stage/probe-build/probe.so" "$stage/plugins/" && chmod 0755 "$stage/plugins/probe.so"
-out="$("$tote" --plugin-dir "$stage/plugins" plugins)"
+# Installed with the template's defaults (no --prefix), it lands in the per-user plugin directory, where tote
+# finds it with no config and no --plugin-dir.
+cmake --install "$stage/probe-build" >/dev/null || fail "cmake --install of the generated plugin project"
+[ -f "$HOME/.local/lib/tote/plugins/probe.so" ] || fail "the plugin was not installed in ~/.local/lib/tote/plugins"
+out="$("$tote" plugins)"
 echo "$out" | grep -q "^probe [0-9.]* (ABI " || { echo "$out"; fail "the installed tote did not load the plugin"; }
+echo "$out" | grep -q "path: *$HOME/.local/lib/tote/plugins/probe.so" || { echo "$out"; fail "probe.so not found per-user"; }
+echo "$out" | grep -Eq "^  $HOME/.local/lib/tote/plugins +per-user$" || { echo "$out"; fail "per-user directory not shown"; }
 echo "$out" | grep -q " 0 refused" || { echo "$out"; fail "refusals"; }
 
 echo "== an application using tote::host"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * check_headers_c99.c — the SDK's C headers compile alone as strict C99 (-std=c99 -Wall -Wextra -pedantic
  * -Werror), with no other include before them. Built as part of the tests; it has no code to run.

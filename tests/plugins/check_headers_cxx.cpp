@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // check_headers_cxx.cpp — the SDK's C headers compile as C++11 (-pedantic, -Werror), for hosts and plugins in
 // C++. Built as part of the tests; it has no code to run.
 #include <tote/ext/batch.h>

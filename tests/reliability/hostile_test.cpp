@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // hostile_test.cpp — stores that someone has tampered with, or that the machine makes hard: links planted in a
 // JSON store, FIFOs and foreign files, unreadable files, corrupt and truncated SQLite files, a real full disk.
 // Each gets a clear error naming the thing, and no stored value is lost or damaged.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // kill_test.cpp — crash safety, proven by killing: a worker writes small and multi-MiB values, appends records
 // and renames keys without pause, and is killed with SIGKILL at a random moment, over and over. After every kill
 // the store is opened again (no manual repair) and checked against a model built from what the worker reported:

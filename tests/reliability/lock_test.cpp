@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // lock_test.cpp — named locks across processes: a live holder keeps a lock busy; a holder killed with SIGKILL
 // leaves a record that is recognised as stale (its process is gone) and taken over; the CLI shows and breaks it.
 #include "process.hpp"

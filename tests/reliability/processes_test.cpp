@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // processes_test.cpp — several processes on one store at once, on every persistent first-party backend: disjoint
 // keys, the same keys, create-only races (exactly one winner), compare-version increments (no lost update),
 // and JSON lines appended from every process (none torn or interleaved).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sealed.hpp — what the reliability tests share: a Host that sees only the build tree's first-party plugins (no
 // environment, no config), and a store URL of a backend in a directory.
 #ifndef TOTE_TEST_SEALED_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // worker.cpp — tote-reliability-worker: the process the reliability tests start, kill and race against each other.
 //
 //   tote-reliability-worker --plugin-dir DIR --url URL --report-fd N MODE [--id I] [--count N] [--seed S]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // workload.cpp — self-checking values and records for the reliability tests.
 #include "workload.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // workload.hpp — the values and records the reliability tests write, built so that a reader can tell a whole,
 // genuine value from a torn or foreign one by looking at the bytes alone, and say which write produced it.
 //

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # certs.sh DIR — TLS certificates for the test servers (redis.sh and postgres.sh start-tls), made with openssl:
 #   DIR/ca.pem (+ ca.key)                 a CA made for this server alone
 #   DIR/server.pem, DIR/server.key        the server's certificate, signed by it, naming 127.0.0.1 and localhost

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # leftovers.sh — fails if a test server outlived its test: a redis-server or postgres process still running in a
 # test's directory (a tote-test-* temporary directory, or the build tree's tests/servers/). It kills those it finds,
 # so that one leak does not hide the next. .ci/test runs it after each test run.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # postgres.sh — a private PostgreSQL for the tests: its own data directory, its own port on 127.0.0.1, nothing
 # shared with any other server on the machine.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # redis.sh — a private Redis for the tests: its own directory, its own port on 127.0.0.1, a password.
 #
 #   redis.sh start DIR     start on a free port; writes DIR/url (redis://:tote-secret@127.0.0.1:PORT/0) and DIR/port

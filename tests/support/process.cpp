@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // process.cpp — fork/exec with pipes and poll, for tests that run the tote CLI and other children.
 #include "process.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // process.hpp — runs a program as a child process for tests: feeds stdin, captures stdout and stderr (of any
 // size, without deadlock), and can impose a file-size limit (a simulated full disk) or drop root privileges.
 #ifndef TOTE_TEST_PROCESS_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // test_values.hpp — small helpers the server plugins' tests share: reproducible binary values, and the keys of a
 // listing. (The conformance suite has its own: it is also linked into `tote plugin check`, which must not depend
 // on the test support library.)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // closed_sets_test.cpp — the closed sets of the ABI (status codes, capability bits) are written once, as the
 // X-macro lists TOTE_STATUS_LIST and TOTE_CAPABILITY_LIST in tote_plugin.h; everything else is generated from them
 // (tote::Status, status names, capability names) or checked against them here: the tables of docs/abi.md, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // config_test.cpp — the TOML config: what it accepts, and errors that name file, line and key.
 #include "config.hpp"
 

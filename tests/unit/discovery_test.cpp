@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // discovery_test.cpp — scanning plugin directories: order, duplicates, refusals (host/src/discovery.cpp).
 #include "discovery.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // host_test.cpp — tote::Host and tote::Store through the public API, on the pure-C test plugin (cmem) and the
 // first-party plugins: resolution of names and URLs, options, read-only stores, JSON helpers.
 #include "process.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_temp_test.cpp — the json plugin's temporary files of crashed writers: how a name tells a dead writer from a
 // live one (plugins/json/temp_names.cpp, compiled in), and that a writable open and the periodic sweep during writes
 // remove exactly the dead writers' files, while a read-only open touches nothing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // key_test.cpp — key validation, prefix normalisation and quoting (host/src/key.cpp).
 #include "key.hpp"
 

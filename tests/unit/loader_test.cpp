@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // loader_test.cpp — the descriptor checks a plugin must pass (host/src/loader.cpp), on hand-made descriptors.
 #include "loader.hpp"
 

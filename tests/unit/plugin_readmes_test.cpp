@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // plugin_readmes_test.cpp — every first-party plugin's README.md has the same capability table, one row per
 // capability bit of TOTE_CAPABILITY_LIST and per extension the host knows, saying "yes" exactly when the built
 // plugin declares or serves it. A plugin that gains or loses one without its README saying so fails here.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // readme_example_test.cpp — the C++ example of README.md, compiled and run, so the README cannot drift from the
 // API. Keep the block between the markers identical to the README's.
 #include "process.hpp"

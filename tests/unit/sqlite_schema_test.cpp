@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sqlite_schema_test.cpp — the sqlite plugin reads stores that tote 0.1 wrote (schema version 1, no expires_ns
 // column): read-only through a TEMP view, and a writable open upgrades them to version 2 in place, keeping every
 // key, value and version. The old store is made here with the SQLite C API, exactly as 0.1 laid it out.

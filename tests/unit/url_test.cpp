@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // url_test.cpp — URL splitting (host/src/url.cpp).
 #include "url.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tote/error.hpp — the status codes and the one exception type of the tote C++ API.
 //
 // Every failing operation throws tote::Error. Its status() is one of the closed set of codes the plugin ABI

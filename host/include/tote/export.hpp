@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tote/export.hpp — visibility of the host library's public API (libtote is built with -fvisibility=hidden).
 #ifndef TOTE_EXPORT_HPP
 #define TOTE_EXPORT_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tote/host.hpp — tote::Host: configuration, plugin discovery, and opening stores by URL or by name.
 //
 // A Host reads the TOML configuration (if any), finds every backend plugin in the plugin directories (refusing,
@@ -76,6 +77,16 @@ struct OpenOptions {
     std::map<std::string, std::string> options;
 };
 
+// A directory searched for plugins, and why. In search order: HostOptions::plugin_dirs (`tote --plugin-dir`),
+// $TOTE_PLUGIN_PATH, the config's host.plugin_dirs, then — when HostOptions::use_environment — the per-user
+// directory ~/.local/lib/tote/plugins and the system directory /usr/local/lib/tote/plugins, and last the built-in
+// one beside libtote (<libdir>/tote/plugins, where the first-party plugins are). A directory that does not exist is
+// skipped (but still listed); one that appears twice is searched once, at its first place.
+struct PluginDirectory {
+    std::filesystem::path path;
+    std::string source;  // "--plugin-dir", "TOTE_PLUGIN_PATH", "host.plugin_dirs in FILE", "per-user", "system", "built-in"
+};
+
 // A store defined in the config file.
 struct StoreDefinition {
     std::string name;
@@ -106,6 +117,8 @@ public:
     std::optional<std::string> shadow_warning(std::string_view store) const;
     // Every directory searched, in order, whether or not it existed.
     const std::vector<std::filesystem::path>& plugin_dirs() const;
+    // The same, each with why it is searched (see PluginDirectory).
+    const std::vector<PluginDirectory>& plugin_directories() const;
     // The config file in use, if any.
     const std::optional<std::filesystem::path>& config_path() const;
     std::vector<StoreDefinition> stores() const;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tote/json.hpp — JSON helpers over tote::Store (header-only, nlohmann_json).
 //
 // Backends store bytes; these helpers store JSON documents as UTF-8 text and read them back, turning a parse

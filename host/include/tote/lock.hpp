@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tote/lock.hpp — named locks in a store: how an application marks "a run is active" and finds runs that were
 // interrupted.
 //

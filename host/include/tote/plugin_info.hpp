@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tote/plugin_info.hpp — what the host knows about a loaded plugin, and why it refused the ones it did not load.
 #ifndef TOTE_PLUGIN_INFO_HPP
 #define TOTE_PLUGIN_INFO_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tote/store.hpp — tote::Store, one open store of any backend.
 //
 // A Store is what Host::open() returns: a handle to one store (a directory, a database file, ...) behind a

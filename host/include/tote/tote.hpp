@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tote/tote.hpp — the whole tote C++ API for applications: Host, Store, Error. JSON helpers: tote/json.hpp.
 #ifndef TOTE_TOTE_HPP
 #define TOTE_TOTE_HPP

@@ -1,4 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 // tote/plugin.hpp — write a tote backend as one C++ class (header-only, C++17).
+//
+// License: Apache-2.0 WITH LLVM-exception, so a plugin that compiles this header in may carry any license (see
+// tote_plugin.h).
 //
 // The C ABI in tote_plugin.h is the contract; this header is a convenience on top of it. You write a class with
 // the operations your backend offers, describe the plugin once, and TOTE_PLUGIN_ENTRY() generates the exported

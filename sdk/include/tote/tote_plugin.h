@@ -1,9 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception */
 /*
  * tote_plugin.h — the tote storage-backend plugin ABI, version 1.1.
  *
  * This header is the whole contract between the tote host and a backend plugin. If it is not written here, it is
  * not API. It is C99, compiles warning-free with -std=c99 -Wall -Wextra -pedantic and with any C++ compiler, and
  * uses only fixed-width integers, size_t, char pointers with lengths, pointers to structs and function pointers.
+ *
+ * License: the SDK (these headers, tote/plugin.hpp, the CMake helpers) is Apache-2.0 WITH LLVM-exception: a
+ * plugin built against it may carry any license, open or proprietary, and the parts of the SDK compiled into it
+ * (inline code, constants, plugin.hpp's trampolines) impose no attribution or notice conditions on its binaries.
+ * The rest of tote is Apache-2.0; see LICENSE and LICENSES/ in the source tree.
  *
  * What a backend is
  * -----------------

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bad_scheme.c — fixture bad_scheme.so: a URL scheme with an uppercase letter and a space.
  *

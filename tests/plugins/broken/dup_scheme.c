@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dup_scheme.c — fixture tote-dup-scheme.so: a valid, working (if always empty) plugin that claims the URL
  * scheme "cmem", already served by tote-cmem.so in the same directory.

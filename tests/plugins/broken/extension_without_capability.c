@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * extension_without_capability.c — fixture extension_without_capability.so: serves "tote.append/1" but does not
  * declare TOTE_CAP_APPEND.

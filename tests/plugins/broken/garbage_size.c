@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * garbage_size.c — fixture garbage_size.so: a descriptor whose struct_size is garbage (0xFFFFFFF0), as an entry
  * point returning uninitialised or foreign memory might.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * minimal_store.h — the smallest working store, shared by the fixture plugins that need a descriptor.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * missing_function.c — fixture missing_function.so: declares TOTE_CAP_APPEND but leaves append NULL.
  *

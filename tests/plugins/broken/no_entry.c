@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * no_entry.c — fixture no_entry.so: a valid shared library that exports a function, but not tote_plugin_entry.
  *

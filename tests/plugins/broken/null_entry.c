@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * null_entry.c — fixture null_entry.so: tote_plugin_entry() exists but returns NULL (the plugin declines the host).
  *

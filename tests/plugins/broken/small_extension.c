@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * small_extension.c — fixture small_extension.so: serves "tote.read_range/1" with a table whose struct_size is
  * smaller than the extension's first version (the function pointer would lie outside it).

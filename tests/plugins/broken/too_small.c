@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * too_small.c — fixture too_small.so: a descriptor for ABI 1.0 whose struct_size is only 24 bytes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * undefined_symbol.c — fixture undefined_symbol.so: calls a function that no library defines.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * wrong_abi.c — fixture wrong_abi.so: a complete, otherwise valid descriptor that says it was built for ABI 2.0.
  *

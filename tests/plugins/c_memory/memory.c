@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * memory.c — "cmem", an in-memory tote backend written in pure C99 against tote_plugin.h alone (test fixture).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmem_inner.c — the cmem plugin (c_memory/memory.c) with its entry point renamed to cmem_inner_entry, so that
  * misbehaving.c can wrap it inside one library.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * crash_on_load.c — a plugin whose entry point crashes (SIGSEGV), for testing that `tote plugin check` reports
  * a plugin that dies while loading instead of dying with it. Never put it in a directory tote scans: discovery

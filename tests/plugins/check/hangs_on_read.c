@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hangs_on_read.c — a plugin for testing `tote plugin check`'s deadlines: the cmem plugin (check/cmem_inner.c)
  * behind a wrapper whose read never returns, as a plugin stuck on a dead server would. Nearly every case reads,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * misbehaving.c — a plugin for testing `tote plugin check`: the cmem plugin (c_memory/memory.c, compiled into
  * the same library with its entry point renamed to cmem_inner_entry) behind a wrapper that misbehaves on a few

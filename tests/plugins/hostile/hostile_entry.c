@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hostile_entry.c — plugins whose entry point never returns a descriptor: it crashes (SIGSEGV), aborts (SIGABRT),
  * calls exit(7), or hangs. Built four times, with HOSTILE_CRASH, HOSTILE_ABORT, HOSTILE_EXIT or HOSTILE_HANG, into

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_readonly.cpp — "jsonro", a read-only plugin for the tests: the json plugin's reading half (read, ranged
 // read, stat, list, info) behind a class with no write, remove, append or rename, declaring no TOTE_CAP_WRITE.
 // It is what a third party's read-only source (an archive, a mirror, another tool's files) looks like to the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cp_test.cpp — the tote CLI moving a store of 100,000 keys through PostgreSQL: `tote cp` from a json:// store into
 // a postgres store (a config store naming its table), then from there into a sqlite:// store; every key and a
 // sample of values must arrive unchanged.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // data_test.cpp — the postgres plugin with real data on a private server: values of any bytes (NUL included),
 // 10 MiB values, listings that span many pages, batches that fail part-way, and many threads sharing one store
 // through its connection pool.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // failures_test.cpp — the postgres plugin when things go wrong, against real private servers: a server that is
 // down, a wrong password, a missing or foreign table, bad options, a server restarted or stopped mid-session (with
 // statements cut off in flight), statement timeouts. Every failure must be the right status, name what it can,

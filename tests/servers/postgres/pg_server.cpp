@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_server.cpp — the private test server (postgres.sh start/stop/restart), the sealed host, and the raw libpq
 // session of pg_server.hpp.
 #include "pg_server.hpp"

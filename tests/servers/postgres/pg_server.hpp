@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pg_server.hpp — what the postgres plugin's tests share: a private PostgreSQL server per test (started with
 // tests/servers/postgres.sh in a temporary directory and always stopped by its destructor, failures included), a
 // sealed tote::Host that sees only the build tree's plugins, a raw libpq session for doing to the server what

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tls_test.cpp — TLS for the postgres plugin: libpq's own URL parameters (sslmode, sslrootcert, ...) reach libpq
 // untouched, the plugin's connections are then encrypted, and a certificate that is not trusted or names another
 // host is refused as permission denied, at once (retrying cannot help), with libpq's reason.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_cp_test.cpp — the tote CLI moving a real amount of data through the Redis plugin: `tote cp` of 100,000 keys
 // from a json:// store into a Redis store, and from there into a sqlite:// store; every key arrives, and a sample
 // of values is identical in all three.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_data_test.cpp — the Redis plugin's data handling beyond the conformance suite: binary and large values,
 // listings much longer than one ZRANGEBYLEX page, stores under different prefixes, many threads on one store,
 // batches, and the Redis keys a store is made of.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_failure_test.cpp — the Redis plugin when things go wrong: a server that is down, refuses the password, is
 // restarted or killed mid-session, freezes, runs out of memory, is busy, or is a read-only replica; URLs and
 // options it must refuse. Every case runs its own private server (redis_server.hpp).

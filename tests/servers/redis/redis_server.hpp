@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_server.hpp — what the Redis plugin's tests share: a private redis-server started with
 // tests/servers/redis.sh in a temporary directory and stopped when the guard goes (also when a test fails, and
 // after resuming it if a test had frozen it with SIGSTOP), a sealed tote::Host, and redis-cli for poking the server

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // redis_tls_test.cpp — rediss://: the Redis plugin over TLS against a private TLS-only server (redis.sh start-tls,
 // with its own CA): data goes through, the certificate is verified (chain and name), client certificates work,
 // and every way of getting TLS wrong is refused by name. The conformance suite also runs over TLS

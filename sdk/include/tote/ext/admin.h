@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception */
 /*
  * tote/ext/admin.h — extension "tote.admin/1" (ABI 1.1): destroying a whole store, and describing one.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception */
 /*
  * tote/ext/append.h — extension "tote.append/1" (ABI 1.1): appends that say where they landed, and conditional
  * appends.

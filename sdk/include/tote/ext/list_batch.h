@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception */
 /*
  * tote/ext/list_batch.h — extension "tote.list_batch/1" (ABI 1.1): listings that cross the ABI in blocks.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception */
 /*
  * tote/ext/read_range.h — extension "tote.read_range/1" (ABI 1.1): part of a value, without reading the rest.
  *

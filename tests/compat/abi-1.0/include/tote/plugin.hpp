@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 // tote/plugin.hpp — write a tote backend as one C++ class (header-only, C++17).
 //
 // The C ABI in tote_plugin.h is the contract; this header is a convenience on top of it. You write a class with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception */
 /*
  * tote_plugin.h — the tote storage-backend plugin ABI, version 1.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception */
 /*
  * tote/ext/batch.h — extension "tote.batch/1": an atomic batch of writes.
  *
