@@ -34,7 +34,7 @@ if(TOTE_PACKAGE_HOMEPAGE)
   set(CPACK_PACKAGE_HOMEPAGE_URL "${TOTE_PACKAGE_HOMEPAGE}")
 endif()
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "one storage interface, with storage backends as plugins")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "one storage interface, with storage backends as plugins")  # the .tar.gz
 set(CPACK_GENERATOR "DEB;TGZ")
 set(CPACK_STRIP_FILES ON)  # Release binaries, as Debian ships them; dynamic symbols are kept
 set(CPACK_COMPONENTS_ALL runtime sdk)
@@ -55,6 +55,10 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "tote-dev")
+# libtote lives in /usr/lib: the loader's cache is refreshed by a dpkg trigger (packaging/debian/triggers), as
+# policy wants. CPackDeb also writes a postinst and a postrm calling ldconfig (harmless; docs/packaging.md).
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA "${CMAKE_CURRENT_LIST_DIR}/debian/triggers")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 string(CONCAT CPACK_DEBIAN_RUNTIME_DESCRIPTION
   "one storage interface, with storage backends as plugins\n"
   "tote gives applications one interface for storing values under keys, and loads\n"
