@@ -202,6 +202,7 @@ const std::vector<Case>& all_cases() {
         add_expiry_cases(out);
         add_admin_cases(out);
         add_fixture_cases(out);
+        add_query_cases(out);
         return out;
     }();
     return cases;

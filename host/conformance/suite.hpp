@@ -144,6 +144,7 @@ void add_version_cases(std::vector<Case>& cases);
 void add_expiry_cases(std::vector<Case>& cases);
 void add_admin_cases(std::vector<Case>& cases);
 void add_fixture_cases(std::vector<Case>& cases);
+void add_query_cases(std::vector<Case>& cases);
 
 // Helpers shared by cases.
 std::string random_bytes(size_t n, uint32_t seed);

@@ -67,7 +67,7 @@ PluginInfo describe(const tote_plugin* d, const std::filesystem::path& file, uin
     const std::pair<const void*, const char*> offered[] = {
         {ext.admin, TOTE_EXT_ADMIN},           {ext.append, TOTE_EXT_APPEND},
         {ext.batch, TOTE_EXT_BATCH},           {ext.list_batch, TOTE_EXT_LIST_BATCH},
-        {ext.read_range, TOTE_EXT_READ_RANGE},
+        {ext.query, TOTE_EXT_QUERY},           {ext.read_range, TOTE_EXT_READ_RANGE},
     };
     for (const auto& [table, id] : offered)
         if (table != nullptr) info.extensions.emplace_back(id);
@@ -120,7 +120,11 @@ std::string find_extensions(const tote_plugin* d, uint32_t host_abi, Extensions&
     ext.list_batch = find_extension<tote_list_batch_ext>(
         d, TOTE_EXT_LIST_BATCH, TOTE_END_OF_(tote_list_batch_ext, list_batch),
         [](const tote_list_batch_ext& e) { return e.list_batch != nullptr; }, why);
+    ext.query = find_extension<tote_query_ext>(d, TOTE_EXT_QUERY, TOTE_END_OF_(tote_query_ext, query),
+                                               [](const tote_query_ext& e) { return e.query != nullptr; }, why);
     if (!why.empty()) return why;
+    if (ext.query && !(d->capabilities & TOTE_CAP_LIST))
+        return "offers \"" TOTE_EXT_QUERY "\" but does not declare TOTE_CAP_LIST";
     if (ext.append && !(d->capabilities & TOTE_CAP_APPEND))
         return "offers \"" TOTE_EXT_APPEND "\" but does not declare TOTE_CAP_APPEND";
     if (ext.list_batch && !(d->capabilities & TOTE_CAP_LIST))

@@ -7,6 +7,7 @@
 #include <tote/ext/append.h>
 #include <tote/ext/batch.h>
 #include <tote/ext/list_batch.h>
+#include <tote/ext/query.h>
 #include <tote/ext/read_range.h>
 #include <tote/plugin_info.hpp>
 #include <tote/tote_plugin.h>
@@ -24,6 +25,7 @@ struct Extensions {
     const tote_append_ext* append = nullptr;          // "tote.append/1"
     const tote_admin_ext* admin = nullptr;            // "tote.admin/1"
     const tote_list_batch_ext* list_batch = nullptr;  // "tote.list_batch/1"
+    const tote_query_ext* query = nullptr;            // "tote.query/1"
 };
 
 // A plugin that passed every check. The library behind it is never unloaded, so the descriptor stays valid.

@@ -3,7 +3,8 @@
 # /usr/share/bash-completion/completions/tote), loaded by bash-completion on first use; or `source` it.
 #
 # Completes commands, subcommands and options, store names from the config (and "scheme://" for each backend),
-# plugin names for `tote plugin check`, keys one level at a time for the KEY of get/put/append/tail/stat/rm/mv/ls,
+# plugin names for `tote plugin check`, keys one level at a time for the KEY of get/put/append/tail/stat/rm/mv/ls
+# (and the PREFIX of find),
 # and files or directories where an option or argument takes one. Every word list comes from the tote being
 # completed (`tote complete …`, a hidden command), so it matches that tote's commands, config and plugins.
 #
@@ -40,7 +41,7 @@ _tote() {
             --config|--plugin-dir)
                 global+=("$word" "${words[i+1]}")
                 ((i++)) ;;
-            --option|--store|--fixture|--timeout|--deadline|--isolate-option|--if-version|--if-size|--ttl|--offset|--length|-n|--limit|--where|--prefix)
+            --option|--store|--fixture|--timeout|--deadline|--isolate-option|--if-version|--if-size|--ttl|--offset|--length|-n|--limit|-w|--where|--prefix)
                 ((i++)) ;;  # an option that takes a value: skip the value
             -*) ;;
             *)
@@ -83,7 +84,7 @@ _tote() {
             fi ;;
         new-plugin)
             ((n == 1)) && COMPREPLY=($(compgen -d -- "$cur")) ;;
-        put|get|append|tail|stat|rm|mv|ls|cp|drop|doctor|"plugin fixture"|"lock ls"|"lock rm")
+        put|get|append|tail|stat|rm|mv|ls|find|cp|drop|doctor|"plugin fixture"|"lock ls"|"lock rm")
             if ((n == 0)) || [[ "$cmd" == cp && n -eq 1 ]]; then
                 _tote_reply "$("$tote" "${global[@]}" complete stores 2>/dev/null)"
                 # "json://" goes on with a location: no space after it; a store name is a whole word.
@@ -91,7 +92,7 @@ _tote() {
                 return
             fi
             case "$cmd" in
-                put|get|append|tail|stat|rm|mv|ls)
+                put|get|append|tail|stat|rm|mv|ls|find)
                     if ((n == 1)) || [[ "$cmd" == mv && n -eq 2 ]]; then
                         local store="${positional[0]}"
                         _tote_reply "$("$tote" "${global[@]}" complete keys "$store" "$cur" 2>/dev/null)"

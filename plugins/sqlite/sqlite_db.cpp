@@ -200,6 +200,11 @@ void Statement::bind_int(int index, int64_t value) {
     if (rc != SQLITE_OK) db_.fail(rc);
 }
 
+void Statement::bind_double(int index, double value) {
+    const int rc = sqlite3_bind_double(stmt_, index, value);
+    if (rc != SQLITE_OK) db_.fail(rc);
+}
+
 void Statement::bind_null(int index) {
     const int rc = sqlite3_bind_null(stmt_, index);
     if (rc != SQLITE_OK) db_.fail(rc);

@@ -80,6 +80,7 @@ public:
     // is reset before the operation returns). A zero-length value is bound as an empty blob, never as NULL.
     void bind_blob(int index, std::string_view bytes);
     void bind_int(int index, int64_t value);
+    void bind_double(int index, double value);
     void bind_null(int index);
 
     // One step: true if a row is ready, false once the statement is done.

@@ -30,7 +30,7 @@ namespace {
 // ---- Small helpers ------------------------------------------------------------------------------------------------
 
 // A row that has not expired; ?9 is the current time in ns.
-#define LIVE "(expires_ns IS NULL OR expires_ns > ?9)"
+#define LIVE LIVE_AT_9
 
 // Binds key, value, version, mtime_ns and expires_ns (NULL: never) as ?1..?5, and the current time as ?9.
 void bind_row(Statement& statement, std::string_view key, std::string_view value, uint64_t version, int64_t mtime_ns,

@@ -17,6 +17,9 @@
 #include <string_view>
 #include <vector>
 
+// A row that has not expired at time ?9 (bound by each statement using it).
+#define LIVE_AT_9 "(expires_ns IS NULL OR expires_ns > ?9)"
+
 namespace tote::sqlite_plugin {
 
 // Option names and defaults, shared by the option table in sqlite_plugin.cpp and the parsing in open().
@@ -37,6 +40,8 @@ public:
     void remove(std::string_view key, bool recursive);
     plugin::AppendResult append(const plugin::AppendOp& op);
     void list(const plugin::ListParams& params, plugin::EntrySink& out);
+    // tote.query/1 (sqlite_query.cpp): the filter as SQL over SQLite's JSON functions.
+    void query(const plugin::QueryParams& params, plugin::MatchSink& out);
     void rename(std::string_view from, std::string_view to, bool replace);
     void write_batch(const std::vector<plugin::WriteOp>& ops, size_t& failed_index);
 

@@ -88,6 +88,8 @@ expect_exactly "tote get ev" evals
 expect_exactly "tote get json:" //                            # bash split the word at ':'; the rest completes it
 expect_exactly "tote get evals " runs/ top.json
 expect_exactly "tote get evals runs/" runs/a.json runs/b.json
+expect_exactly "tote find --where {} evals r" runs/
+expect "tote find --" --where --recursive --limit --json --count
 expect_exactly "tote mv evals runs/a.json r" runs/
 expect_exactly "tote --config $work/other.toml ls el" elsewhere
 expect "tote cp evals " archive evals

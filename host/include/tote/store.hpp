@@ -73,6 +73,9 @@ struct ListOptions {
 class Lock;
 struct LockInfo;
 struct LockOptions;
+class Filter;
+struct FindOptions;
+struct Match;
 
 struct BatchWrite {
     std::string key;
@@ -134,6 +137,14 @@ public:
               const std::function<bool(const Entry&)>& on_entry) const;
     std::vector<Entry> list(std::string_view prefix = "", const ListOptions& options = {}) const;
 
+    // Streams the keys under prefix whose values are JSON documents matching filter (tote/query.hpp), in key
+    // order, each with its whole value; on_match returns false to stop. Natively where the plugin offers
+    // "tote.query/1" (inside SQLite or PostgreSQL), otherwise by reading and evaluating every value under prefix:
+    // the same answer either way. A value that is not a JSON object never matches.
+    void find(std::string_view prefix, const Filter& filter, const FindOptions& options,
+              const std::function<bool(std::string_view key, std::string_view value)>& on_match) const;
+    std::vector<Match> find(std::string_view prefix, const Filter& filter, const FindOptions& options) const;
+
     // The plugin's description of the open store, a JSON object as text ({"engine": …, …}); Status::unsupported
     // if the plugin offers no "tote.admin/1" info.
     std::string info() const;
@@ -161,6 +172,7 @@ private:
 
 }  // namespace tote
 
-#include <tote/lock.hpp>  // Lock and friends, for Store::lock()
+#include <tote/lock.hpp>   // Lock and friends, for Store::lock()
+#include <tote/query.hpp>  // Filter, FindOptions and Match, for Store::find()
 
 #endif  // TOTE_STORE_HPP

@@ -23,6 +23,8 @@
 //       void write_batch(const std::vector<tote::plugin::WriteOp>& ops, size_t& failed_index);  // ATOMIC_BATCH
 //       void read_range(std::string_view key, uint64_t offset, uint64_t length,      // tote.read_range/1
 //                       tote::plugin::ValueSink& sink, tote::plugin::Stat* stat);
+//       void query(const tote::plugin::QueryParams& params,                          // tote.query/1 (needs list)
+//                  tote::plugin::MatchSink& out);     // throw Error(TOTE_UNSUPPORTED) before emitting to decline
 //       static void drop(const tote::plugin::OpenParams& params);                    // tote.admin/1
 //       std::string info();                                                          // tote.admin/1: a JSON object
 //   };
@@ -46,6 +48,7 @@
 #include <tote/ext/append.h>
 #include <tote/ext/batch.h>
 #include <tote/ext/list_batch.h>
+#include <tote/ext/query.h>
 #include <tote/ext/read_range.h>
 #include <tote/tote_plugin.h>
 
@@ -184,6 +187,30 @@ private:
     std::unique_ptr<Block> block_;
 };
 
+// Matches of a query (tote.query/1) go out through this: emit() returns false once the host has asked to stop
+// or the query's limit is reached; stop then.
+class MatchSink {
+public:
+    MatchSink(tote_match_fn fn, void* ctx, uint64_t limit) : fn_(fn), ctx_(ctx), limit_(limit) {}
+    bool emit(std::string_view key, std::string_view value) {
+        if (stopped_) return false;
+        emitted_ = true;
+        if (fn_(ctx_, key.data(), key.size(), value.data(), value.size()) != 0) stopped_ = true;
+        if (limit_ != 0 && ++count_ >= limit_) stopped_ = true;
+        return !stopped_;
+    }
+    bool stopped() const { return stopped_; }
+    bool emitted() const { return emitted_; }  // after this a query may no longer be declined
+
+private:
+    tote_match_fn fn_;
+    void* ctx_;
+    uint64_t limit_;
+    uint64_t count_ = 0;
+    bool stopped_ = false;
+    bool emitted_ = false;
+};
+
 // open()'s parameters, copied out of the C struct.
 struct OpenParams {
     std::string url;
@@ -253,6 +280,15 @@ struct ListParams {
     bool recursive = false;
 };
 
+// A query's parameters (tote/ext/query.h): the keys as ListParams, and the filter in canonical form.
+struct QueryParams {
+    std::string_view prefix;       // "" or ends with '/'
+    std::string_view start_after;  // "" for the start
+    bool recursive = false;
+    std::string_view filter;       // JSON text in the canonical form of tote/ext/query.h
+    uint64_t limit = 0;            // 0: no limit (MatchSink enforces it)
+};
+
 // The plugin's self-description, turned into the tote_plugin struct by TOTE_PLUGIN_ENTRY.
 struct Descriptor {
     const char* name;
@@ -295,6 +331,10 @@ template <class S>
 struct has_write_batch<S, std::void_t<decltype(std::declval<S&>().write_batch(std::declval<const std::vector<WriteOp>&>(),
                                                                          std::declval<size_t&>()))>>
     : std::true_type {};
+template <class S, class = void> struct has_query : std::false_type {};
+template <class S>
+struct has_query<S, std::void_t<decltype(std::declval<S&>().query(std::declval<const QueryParams&>(),
+                                                             std::declval<MatchSink&>()))>> : std::true_type {};
 template <class S, class = void> struct has_read_range : std::false_type {};
 template <class S>
 struct has_read_range<S, std::void_t<decltype(std::declval<S&>().read_range(std::string_view(), uint64_t(), uint64_t(),
@@ -483,6 +523,35 @@ template <class S> struct Adapter {
         });
     }
 
+    static tote_status query(tote_store* store, const tote_call* call, const tote_query_params* params,
+                             tote_match_fn on_match, void* ctx) noexcept {
+        bool emitted = false;
+        const tote_status status = guarded(call, [&] {
+            if (params->struct_size < offsetof(tote_query_params, limit) + sizeof params->limit)
+                throw Error(TOTE_INVALID_ARGUMENT, "query params too small");
+            if (params->flags & ~TOTE_QUERY_RECURSIVE) throw Error(TOTE_INVALID_ARGUMENT, "unknown query flags");
+            QueryParams p;
+            p.prefix = std::string_view(params->prefix, params->prefix_len);
+            p.start_after = std::string_view(params->start_after, params->start_after_len);
+            p.recursive = (params->flags & TOTE_QUERY_RECURSIVE) != 0;
+            p.filter = std::string_view(params->filter, params->filter_len);
+            p.limit = params->limit;
+            MatchSink out(on_match, ctx, p.limit);
+            try {
+                self(store)->query(p, out);
+            } catch (...) {
+                emitted = out.emitted();
+                throw;
+            }
+        });
+        // Declining is only allowed before the first match: after one, the host could not start over.
+        if (status == TOTE_UNSUPPORTED && emitted) {
+            report(call, "query declined (TOTE_UNSUPPORTED) after emitting matches");
+            return TOTE_INTERNAL;
+        }
+        return status;
+    }
+
     static tote_status read_range(tote_store* store, const tote_call* call, const char* key, size_t key_len,
                                   uint64_t offset, uint64_t length, tote_write_fn sink, void* sink_ctx,
                                   tote_stat* stat_out) noexcept {
@@ -549,6 +618,11 @@ template <class S> struct Adapter {
         if constexpr (has_list<S>::value) {
             static const tote_list_batch_ext list{sizeof(tote_list_batch_ext), 0, &Adapter::list_batch};
             if (std::strcmp(id, TOTE_EXT_LIST_BATCH) == 0) return &list;
+        }
+        if constexpr (has_query<S>::value) {
+            static_assert(has_list<S>::value, "a plugin class with query() must also have list()");
+            static const tote_query_ext query_ext{sizeof(tote_query_ext), 0, &Adapter::query};
+            if (std::strcmp(id, TOTE_EXT_QUERY) == 0) return &query_ext;
         }
         if constexpr (has_read_range<S>::value) {
             static const tote_read_range_ext range{sizeof(tote_read_range_ext), 0, &Adapter::read_range};
