@@ -219,7 +219,7 @@ Statements::Statements(const std::string& t, const Sql& q)
             q.types({})} {}
 
 PgStore::PgStore(std::unique_ptr<Pool> pool, const std::string& table, const std::string& name, bool expiry)
-    : pool_(std::move(pool)), sql_(table, expiry), name_(name) {
+    : pool_(std::move(pool)), sql_(table, expiry), table_(table), name_(name) {
     // Versions are random rather than a counter: many clients write one table, and a key that is removed and
     // written again must not come back with a version someone still holds. Collisions are 1 in 2^64.
     std::random_device device;

@@ -90,6 +90,8 @@ public:
     void remove(std::string_view key, bool recursive);
     plugin::AppendResult append(const plugin::AppendOp& op);
     void list(const plugin::ListParams& params, plugin::EntrySink& out);
+    // tote.query/1 (pg_query.cpp): the filter as SQL over jsonb, in the server.
+    void query(const plugin::QueryParams& params, plugin::MatchSink& out);
     void rename(std::string_view from, std::string_view to, bool replace);
     void write_batch(const std::vector<plugin::WriteOp>& ops, size_t& failed_index);
 
@@ -116,7 +118,8 @@ private:
 
     std::unique_ptr<Pool> pool_;
     const Statements sql_;
-    const std::string name_;  // schema.table, for messages
+    const std::string table_;  // "schema"."table", quoted, for the SQL built per query
+    const std::string name_;   // schema.table, for messages
     std::mutex versions_mutex_;
     std::mt19937_64 versions_;  // source of the opaque, non-zero version tags
     std::atomic<uint64_t> writes_{0};
