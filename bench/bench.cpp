@@ -31,6 +31,7 @@ Sizes quick_sizes() {
     s.stream_appends = 100;
     s.stream_records = 1000;
     s.stream_reads = 1000;
+    s.query_docs = 2000;
     return s;
 }
 

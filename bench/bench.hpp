@@ -28,6 +28,7 @@ struct Sizes {
     long stream_appends = 2000;     // stream: conditional appends of 100 bytes to one key
     long stream_records = 40000;    // stream: the 100-byte records of the stream the ranged reads read (4 MB)
     long stream_reads = 50000;      // stream: ranged reads of 4 KiB
+    long query_docs = 100000;       // query: JSON documents of ~300 bytes
 };
 
 Sizes full_sizes();

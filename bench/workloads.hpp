@@ -39,6 +39,9 @@ std::vector<Result> call_overhead(const Env& env);
 std::vector<Result> discovery(const Env& env);
 // stream: conditional appends and ranged reads of one key (sqlite, json), against raw SQLite / POSIX calls.
 std::vector<Result> stream(const Env& env);
+// query: find over query_docs JSON documents (1 % and 10 % matching) on sqlite, json and postgres, against the
+// hand-written query of each engine, and the host's evaluation against the native one.
+std::vector<Result> query_documents(const Env& env);
 // servers: batch-put, random-get and list on private postgres and redis servers, against raw libpq / hiredis.
 std::vector<Result> servers(const Env& env);
 

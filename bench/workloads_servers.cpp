@@ -6,6 +6,7 @@
 // batch-put store (batch_keys keys).
 #include "workloads.hpp"
 
+#include "bench_servers.hpp"
 #include "raw_postgres.hpp"
 #include "raw_redis.hpp"
 
@@ -23,45 +24,6 @@
 namespace tote::bench {
 
 namespace {
-
-struct Server {
-    std::string script, dir, url;
-    int port = 0;
-    bool up = false;
-
-    Server(std::string name, const std::string& work_dir)
-        : script(std::string(TOTE_SERVER_SCRIPTS) + "/" + name + ".sh"), dir(work_dir + "/server-" + name) {
-        // With two or more CPUs, the server runs on the last one and the benchmark on the others (see
-        // ClientCpus): client and server then never fight over a core, which otherwise makes the figures swing
-        // by tens of percent from run to run on a small machine.
-        const long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
-        const std::string pin = cpus >= 2 ? "taskset -c " + std::to_string(cpus - 1) + " " : "";
-        up = std::system((pin + script + " start " + dir + " >/dev/null 2>&1").c_str()) == 0;
-        if (!up) return;
-        std::ifstream(dir + "/url") >> url;
-        std::ifstream(dir + "/port") >> port;
-    }
-    ~Server() {
-        if (up) std::system((script + " stop " + dir + " >/dev/null 2>&1").c_str());
-    }
-};
-
-// Keeps this process (and the trials it forks) off the server's CPU while it lives; restores the old mask after.
-struct ClientCpus {
-    cpu_set_t old{};
-    bool pinned = false;
-    ClientCpus() {
-        const long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
-        if (cpus < 2 || ::sched_getaffinity(0, sizeof old, &old) != 0) return;
-        cpu_set_t mine;
-        CPU_ZERO(&mine);
-        for (long c = 0; c < cpus - 1; ++c) CPU_SET(static_cast<int>(c), &mine);
-        pinned = ::sched_setaffinity(0, sizeof mine, &mine) == 0;
-    }
-    ~ClientCpus() {
-        if (pinned) ::sched_setaffinity(0, sizeof old, &old);
-    }
-};
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 

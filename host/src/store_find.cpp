@@ -18,8 +18,8 @@ using detail::invoke;
 
 namespace {
 
-// Keys listed per block by the host's evaluation: bounded memory, and the listing is not held open while the
-// values are read (a plugin that is not thread-safe runs one call at a time).
+// Keys listed per block by the host's evaluation of a plugin that is not thread-safe: it runs one call at a time,
+// so the listing cannot stay open while the values are read. Bounded memory.
 constexpr size_t kBlock = 512;
 
 bool is_host_key(std::string_view key) { return key.size() >= 6 && key.compare(0, 6, ".tote/") == 0; }
@@ -79,10 +79,34 @@ bool find_natively(Store::Impl& impl, const std::string& prefix, const Filter& f
     return true;
 }
 
+// The value of key, or nullopt if it was removed since it was listed.
+std::optional<std::string> read_listed(Store::Impl& impl, const std::string& key) {
+    try {
+        return detail::raw::read(impl, key, nullptr);
+    } catch (const Error& e) {
+        if (e.status() == Status::not_found) return std::nullopt;
+        throw;
+    }
+}
+
 void find_by_reading(const Store& store, Store::Impl& impl, const std::string& prefix, const query::Node& filter,
                      const FindOptions& options, const MatchFn& on_match) {
-    std::string after = options.start_after;
     uint64_t delivered = 0;
+    // One value: false once the caller has what it wants.
+    const auto look_at = [&](const std::string& key) {
+        const std::optional<std::string> value = read_listed(impl, key);
+        if (!value || !query::matches_value(filter, *value)) return true;
+        if (!on_match(key, *value)) return false;
+        return options.limit == 0 || ++delivered < options.limit;
+    };
+    // A thread-safe plugin is read while it lists, in one pass (a listing that resumes after a key may cost the
+    // plugin a fresh walk, e.g. a directory read again).
+    if (!impl.serialised) {
+        store.list(prefix, ListOptions{options.recursive, options.start_after},
+                   [&](const Entry& e) { return e.kind != Kind::key || look_at(e.key); });
+        return;
+    }
+    std::string after = options.start_after;
     std::vector<std::string> keys;
     while (true) {
         keys.clear();
@@ -92,18 +116,8 @@ void find_by_reading(const Store& store, Store::Impl& impl, const std::string& p
             after = e.key;
             return ++entries < kBlock;
         });
-        for (const std::string& key : keys) {
-            std::string value;
-            try {
-                value = detail::raw::read(impl, key, nullptr);
-            } catch (const Error& e) {
-                if (e.status() == Status::not_found) continue;  // removed since it was listed
-                throw;
-            }
-            if (!query::matches_value(filter, value)) continue;
-            if (!on_match(key, value)) return;
-            if (options.limit != 0 && ++delivered >= options.limit) return;
-        }
+        for (const std::string& key : keys)
+            if (!look_at(key)) return;
         if (entries < kBlock) return;
     }
 }

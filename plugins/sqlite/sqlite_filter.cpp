@@ -2,9 +2,10 @@
 // sqlite_filter.cpp — filters to SQL over SQLite's JSON functions (JSON1, built into SQLite since 3.38).
 //
 // How query.h's rules map onto SQLite:
-//   - the value is a BLOB; JSON functions take TEXT, so the document is CAST(value AS TEXT). json_valid() guards
-//     everything (json_type() on text that is not JSON raises an error); SQLite caches the parse of a document
-//     between the JSON calls on one row;
+//   - the value is a BLOB; JSON functions take TEXT, so the document is CAST(value AS TEXT). SQLite caches the
+//     parse of a document between the JSON calls on one row. Text that is not JSON makes them raise an error, and
+//     a JSON array or scalar would satisfy a $not: sqlite_query.cpp deals with both (a json_valid() guard in SQL
+//     would cost a second parse of every value);
 //   - json_type(doc, path) is NULL for a missing path and tells null, true, false, integer, real, text, array and
 //     object apart; json_extract() alone cannot (null and missing are both NULL, true is 1, an object is text);
 //   - every condition is 0 or 1, never NULL (IS, not =, against json_type), so that NOT is exact;
@@ -18,6 +19,8 @@
 #include "sqlite_filter.hpp"
 
 #include "evaluate.hpp"
+
+#include <string_view>
 
 namespace tote::sqlite_plugin {
 
@@ -107,10 +110,17 @@ private:
         } else if (arg.is_boolean()) {
             out += "(" + type + (arg.get<bool>() ? " IS 'true')" : " IS 'false')");
         } else if (arg.is_string()) {
-            out += "(" + type + " IS 'text' AND " + x + " " + op + " " + bind_text(arg.get<std::string>()) + ")";
+            const std::string& s = arg.get_ref<const std::string&>();
+            if (std::string_view(op) == "=" && (s.empty() || (s[0] != '{' && s[0] != '['))) {
+                // One call: json_extract() gives text only for a string, or for an object or array (as JSON text,
+                // starting with '{' or '['), and IS never gives NULL.
+                out += "(" + x + " IS " + bind_text(s) + ")";
+            } else {
+                out += "(" + type + " IS 'text' AND " + x + " " + op + " " + bind_text(s) + ")";
+            }
         } else if (arg.is_number()) {
             const std::string n = bind_number(arg);
-            out += "((" + type + " IS 'integer' OR " + type + " IS 'real') AND ";
+            out += "(coalesce(" + type + " IN ('integer', 'real'), 0) AND ";
             if (query::number(arg).exact)
                 out += "(CASE WHEN typeof(" + x + ") = 'integer' THEN " + x + " " + op + " " + n + " ELSE " + x +
                        " " + op + " CAST(" + n + " AS REAL) END))";
@@ -164,6 +174,17 @@ private:
     int next_;
 };
 
+// True if evaluating n always calls a JSON function: SQLite evaluates the first operand of AND and OR, and NOT's.
+bool always_reads_a_field(const Node& n) {
+    switch (n.type) {
+    case Node::Type::all:
+    case Node::Type::any:
+    case Node::Type::negate: return !n.children.empty() && always_reads_a_field(n.children.front());
+    case Node::Type::condition: return !(n.op == Op::in && n.arg.empty());  // $in [] is the constant 0
+    }
+    return false;
+}
+
 }  // namespace
 
 std::optional<SqlFilter> to_sql(const query::Node& filter, int first_param) {
@@ -171,10 +192,9 @@ std::optional<SqlFilter> to_sql(const query::Node& filter, int first_param) {
     std::string expression;
     if (!compiler.node(filter, expression)) return std::nullopt;
     SqlFilter out;
-    // CASE evaluates in order: nothing but json_valid() ever sees text that is not JSON.
-    out.expression = std::string("(CASE WHEN json_valid(") + kDoc + ") THEN json_type(" + kDoc + ") IS 'object' AND " +
-                     expression + " ELSE 0 END)";
+    out.expression = std::move(expression);
     out.params = std::move(compiler.params);
+    out.parses_every_value = always_reads_a_field(filter);
     return out;
 }
 

@@ -23,8 +23,12 @@ struct SqlParam {
 };
 
 struct SqlFilter {
-    std::string expression;        // 1 where the row's value is a document that matches; never NULL
+    std::string expression;        // 1 where the row's value, if it is a JSON object, matches; never NULL
     std::vector<SqlParam> params;  // bound to ?first, ?first+1, ...
+    // Evaluating the expression always calls a JSON function on the value (its first condition reads a field), so
+    // SQLite parses every value it looks at: one that is not JSON fails the statement rather than match. False for
+    // filters like {} that read no field.
+    bool parses_every_value = false;
 };
 
 // The expression for filter over the column tote_kv.value (a BLOB), numbering its parameters from first_param; std::nullopt

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -87,6 +88,7 @@ private:
     };
     std::unique_ptr<Writes> w_;
     std::mt19937_64 versions_;         // source of the opaque, non-zero version tags
+    bool query_function_ = false;      // tote_escaped() is registered on the connection (sqlite_query.cpp)
     uint64_t writes_ = 0;              // plain writes through this handle (every 1,000th purges)
 };
 
