@@ -77,8 +77,11 @@ ChildProcess::Read ChildProcess::read_line(std::string& line, std::chrono::stead
             return Read::line;
         }
         if (fd_ < 0) return Read::end;
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return Read::timeout;
+        // Rounded up: poll() must not wake before the deadline, so that a timeout means the deadline has passed
+        // (the caller tells the check's deadline from a case's timeout by comparing with the clock).
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) return Read::timeout;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
         struct pollfd p = {fd_, POLLIN, 0};
         int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000 * 60 * 60)));
         if (ready < 0 && errno == EINTR) continue;
