@@ -27,10 +27,12 @@ int run_find(Context& ctx, const FindArgs& args) {
         ++matches;
         if (args.count) return true;
         if (args.json) {
-            // One line per match: the document re-serialised compactly (a stored document may span lines), its members
-            // in their stored order.
-            nlohmann::ordered_json line = {{"key", key}, {"value", nlohmann::ordered_json::parse(value)}};
-            write_stdout(line.dump() + "\n");
+            // One line per match, with the document exactly as stored (numbers keep their text, members their
+            // order) except that line breaks become spaces: in JSON text they can only be whitespace between tokens.
+            std::string document(value);
+            for (char& c : document)
+                if (c == '\n' || c == '\r') c = ' ';
+            write_stdout("{\"key\":" + nlohmann::json(std::string(key)).dump() + ",\"value\":" + document + "}\n");
         } else {
             write_stdout(std::string(key) + "\n");
         }
@@ -53,8 +55,9 @@ void add_find_command(CLI::App& app, Context& ctx) {
                     "the filter, a JSON object: '{\"status\": \"failed\"}', '{\"score\": {\"$lt\": 0.5}}' "
                     "(default {}: every JSON document; see docs/queries.md)");
     cmd->add_flag("-r,--recursive", args->recursive, "every key under PREFIX, not only those directly under it");
-    cmd->add_option("-n,--limit", args->limit, "stop after N matches (default: all)");
-    cmd->add_flag("--json", args->json, "one line per match: {\"key\": ..., \"value\": <the document>}");
+    cmd->add_option("-n,--limit", args->limit, "stop after N matches (default, or 0: all)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--json", args->json, "one line per match: {\"key\": ..., \"value\": <the document, as stored>}");
     cmd->add_flag("--count", args->count, "print only the number of matches");
     cmd->get_option("--count")->excludes("--json");
     cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return run_find(ctx, *args); }; });

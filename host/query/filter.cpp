@@ -88,7 +88,10 @@ void field_operators(const std::vector<Segment>& path, const json& ops, json& ou
 json combinator(const std::string& name, const json& arg) {
     if (!arg.is_array() || arg.empty()) fail(name + " needs a non-empty array of filters, not " + excerpt(arg));
     json children = json::array();
-    for (const json& f : arg) children.push_back(filter(f));
+    for (const json& f : arg) {
+        if (!f.is_object()) fail(name + " holds filters (JSON objects), not " + excerpt(f));
+        children.push_back(filter(f));
+    }
     return json{{name, std::move(children)}};
 }
 
@@ -178,7 +181,11 @@ json canonicalize_text(std::string_view text) {
     try {
         parsed = json::parse(text.begin(), text.end());
     } catch (const json::exception& e) {
-        fail(std::string("not JSON: ") + e.what());
+        // "[json.exception.parse_error.101] parse error at line 1, column 8: …": the part after the bracket.
+        std::string why = e.what();
+        if (why.rfind("[json.exception.", 0) == 0 && why.find("] ") != std::string::npos)
+            why = why.substr(why.find("] ") + 2);
+        fail("not JSON: " + why);
     }
     return canonicalize(parsed);
 }

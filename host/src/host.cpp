@@ -151,7 +151,8 @@ Target Host::Impl::resolve_url(const std::string& text, const fs::path& base) co
         std::string message = "unknown storage backend: " + url.scheme + " (known: " +
                               (known.empty() ? "none" : join(known)) + ")";
         if (!discovery.refused.empty())
-            message += "; " + std::to_string(discovery.refused.size()) + " plugin file(s) were refused: see 'tote plugins'";
+            message += "; " + std::to_string(discovery.refused.size()) +
+                       " plugin file(s) or directories were refused: 'tote plugins' (with the same --plugin-dir) says why";
         throw Error(Status::invalid_argument, message);
     }
     Target target;

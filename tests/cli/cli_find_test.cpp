@@ -49,13 +49,17 @@ TEST_CASE("find prints the matching keys, one level or recursive") {
     CHECK(tote({"find", url, "-r", "-w", R"({"item": 5})"}).out == "runs/sub/5.json\n");
 }
 
-TEST_CASE("find --json prints one line per match with the document, members in their order") {
+TEST_CASE("find --json prints one line per match with the document as stored") {
     Cli tote;
     const std::string url = filled(tote, "sqlite");
     auto r = tote({"find", url, "runs", "--json", "-w", R"({"item": {"$in": [3, 4]}})"});
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out == "{\"key\":\"runs/3.json\",\"value\":{\"item\":3,\"score\":false}}\n"
-                   "{\"key\":\"runs/4.json\",\"value\":{\"item\":4,\"score\":0.5,\"error\":null,\"z\":1,\"a\":2}}\n");
+    // The document as stored, line breaks turned into spaces; numbers keep their text.
+    CHECK(r.out == "{\"key\":\"runs/3.json\",\"value\":{   \"item\": 3,   \"score\": false } }\n"
+                   "{\"key\":\"runs/4.json\",\"value\":{\"item\": 4, \"score\": 0.5, \"error\": null, \"z\": 1, \"a\": 2}}\n");
+    REQUIRE(tote({"put", url, "big/1", "-"}, R"({"n": 18446744073709551616, "f": 1.0e2})").exit_code == 0);
+    CHECK(tote({"find", url, "big", "--json"}).out ==
+          "{\"key\":\"big/1\",\"value\":{\"n\": 18446744073709551616, \"f\": 1.0e2}}\n");
     for (size_t start = 0, end; (end = r.out.find('\n', start)) != std::string::npos; start = end + 1)
         CHECK(nlohmann::json::parse(r.out.substr(start, end - start)).contains("value"));
 }
@@ -67,11 +71,14 @@ TEST_CASE("find: an invalid filter is exit 2 naming its fault, before the store 
     CHECK(contains(bad.err, "invalid filter: unknown operator \"$gtt\" at \"score\""));
     auto not_json = tote({"find", "json://" + tote.home() + "/nowhere", "--where", "{\"score\": "});
     CHECK(not_json.exit_code == 2);
-    CHECK(contains(not_json.err, "invalid filter: not JSON"));
+    CHECK(contains(not_json.err, "invalid filter: not JSON: parse error at line 1, column"));
     auto wrong = tote({"find", "json://" + tote.home() + "/nowhere", "--where", R"({"model": {"$in": 3}})"});
     CHECK(wrong.exit_code == 2);
     CHECK(contains(wrong.err, "$in at \"model\" needs an array, not 3"));
     CHECK(tote({"find", "json://" + tote.home() + "/nowhere", "--json", "--count"}).exit_code == 2);
+    CHECK(tote({"find", "json://" + tote.home() + "/nowhere", "-n", "-1"}).exit_code == 2);
+    CHECK(tote({"find", "json://" + tote.home() + "/nowhere", "--where", R"({"$or": [1]})"}).err.find(
+              "$or holds filters (JSON objects), not 1") != std::string::npos);
     auto missing = tote({"find", "json://" + tote.home() + "/nowhere"});
     CHECK(missing.exit_code == 3);
     CHECK(contains(missing.err, "nowhere"));
