@@ -7,6 +7,8 @@
 #include "evaluate.hpp"
 #include "filter.hpp"
 
+#include <tote/ext/query.h>
+
 #include <chrono>
 #include <random>
 
@@ -24,14 +26,6 @@ std::vector<std::string> found(const Store& s, const std::string& prefix, const 
     o.limit = limit;
     std::vector<std::string> keys;
     for (const Match& m : s.find(prefix, Filter::parse(filter), o)) keys.push_back(m.key);
-    return keys;
-}
-
-// What the reference evaluation finds: every key under prefix whose value matches, read one by one.
-std::vector<std::string> reference(const Store& s, const std::string& prefix, const query::Node& filter) {
-    std::vector<std::string> keys;
-    for (const Entry& e : s.list(prefix, ListOptions{true, ""}))
-        if (e.kind == Kind::key && query::matches_value(filter, s.read(e.key))) keys.push_back(e.key);
     return keys;
 }
 
@@ -264,11 +258,25 @@ void add_query_cases(std::vector<Case>& cases) {
             writes.push_back(BatchWrite{key, values[key], {}});
         }
         s.write_batch(writes);
-        for (int i = 0; i < 250; ++i) {
+        // The reference: every value parsed once (nullopt: not a document), each filter evaluated on them.
+        std::map<std::string, std::optional<json>> documents;
+        for (const auto& [key, value] : values) documents[key] = query::parse_document(value);
+        const auto reference_keys = [&](const std::string& prefix, const query::Node& node) {
+            std::vector<std::string> keys;
+            for (const auto& [key, doc] : documents)
+                if ((prefix.empty() || key.compare(0, prefix.size() + 1, prefix + "/") == 0) && doc &&
+                    query::matches_document(node, *doc))
+                    keys.push_back(key);
+            return keys;
+        };
+        // Many filters against a native implementation (what the case is for); a few through the host's own
+        // evaluation, which is the reference itself, to check the plumbing without making slow plugins slower.
+        const int filters = f.offers(TOTE_EXT_QUERY) ? 250 : 25;
+        for (int i = 0; i < filters; ++i) {
             const std::string prefix = i % 2 == 0 ? "d" : "";
             const json user_filter = g.filter(0);
             const Filter filter = Filter::from_json(user_filter);
-            const std::vector<std::string> expected = reference(s, prefix, query::compile(filter.canonical()));
+            const std::vector<std::string> expected = reference_keys(prefix, query::compile(filter.canonical()));
             std::vector<std::string> got;
             for (const Match& m : s.find(prefix, filter, FindOptions{true, "", 0})) {
                 got.push_back(m.key);
