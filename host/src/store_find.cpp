@@ -18,9 +18,12 @@ using detail::invoke;
 
 namespace {
 
-// Keys listed per block by the host's evaluation of a plugin that is not thread-safe: it runs one call at a time,
-// so the listing cannot stay open while the values are read. Bounded memory.
-constexpr size_t kBlock = 512;
+// Keys listed per block by the host's evaluation. The values are read after each block's listing, never from
+// inside it: the ABI does not promise that a plugin may be called again from within its own callback (one that
+// holds a lock while it lists would deadlock), and a plugin that is not thread-safe runs one call at a time. A
+// large block, because resuming a listing after a key may cost the plugin a fresh walk (json reads and sorts the
+// directory again); 65,536 keys are a few MiB.
+constexpr size_t kBlock = 65536;
 
 bool is_host_key(std::string_view key) { return key.size() >= 6 && key.compare(0, 6, ".tote/") == 0; }
 
@@ -99,13 +102,6 @@ void find_by_reading(const Store& store, Store::Impl& impl, const std::string& p
         if (!on_match(key, *value)) return false;
         return options.limit == 0 || ++delivered < options.limit;
     };
-    // A thread-safe plugin is read while it lists, in one pass (a listing that resumes after a key may cost the
-    // plugin a fresh walk, e.g. a directory read again).
-    if (!impl.serialised) {
-        store.list(prefix, ListOptions{options.recursive, options.start_after},
-                   [&](const Entry& e) { return e.kind != Kind::key || look_at(e.key); });
-        return;
-    }
     std::string after = options.start_after;
     std::vector<std::string> keys;
     while (true) {
