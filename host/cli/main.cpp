@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
     Context ctx;
     CLI::App app{"tote - one interface to many storage backends, loaded as plugins.", "tote"};
     app.require_subcommand(1);
+    // --config and --plugin-dir also after the command (`tote plugins --plugin-dir DIR`): the subcommands, which
+    // inherit this, hand options they do not know to their parent.
+    app.fallthrough();
     app.set_version_flag("--version", std::string("tote ") + tote::version() + " (plugin ABI " +
                                           std::to_string(TOTE_ABI_MAJOR) + "." + std::to_string(TOTE_ABI_MINOR) + ")");
     app.add_option("--config", ctx.config, "TOML config file (default: $TOTE_CONFIG, else ~/.config/tote/config.toml if present)");

@@ -132,6 +132,20 @@ TEST_CASE("the per-user directory ~/.local/lib/tote/plugins is searched with no 
     CHECK(unsafe["refused"][0]["path"] == user);
 }
 
+TEST_CASE("the global options may also follow the command") {
+    Cli tote;
+    auto before = nlohmann::json::parse(tote({"--plugin-dir", TOTE_TEST_CMEM_DIR, "plugins", "--json"}).out);
+    auto after = nlohmann::json::parse(tote({"plugins", "--json", "--plugin-dir", TOTE_TEST_CMEM_DIR}).out);
+    CHECK(after["plugins"][0]["name"] == "cmem");
+    CHECK(after == before);
+    CHECK(tote({"put", "cmem://x", "k", "--plugin-dir", TOTE_TEST_CMEM_DIR}, "v").exit_code == 0);
+    CHECK(tote({"plugin", "check", "cmem", "--plugin-dir", TOTE_TEST_CMEM_DIR, "--timeout", "30"}).exit_code == 0);
+    tote::test::write_file(tote.home() + "/c.toml", "[stores.mine]\nurl = \"json://s\"\n");
+    CHECK(tote({"put", "mine", "k", "--config", tote.home() + "/c.toml"}, "v").exit_code == 0);
+    CHECK(tote({"ls", "mine", "--plugin-dir", TOTE_TEST_CMEM_DIR, "--config", tote.home() + "/c.toml"}).out == "k\n");
+    CHECK(tote({"ls", "mine", "--no-such-option"}).exit_code == 2);
+}
+
 TEST_CASE("a plugin file or directory others can write is refused unless the config allows it") {
     Cli tote;
     const std::string dir = tote.home() + "/unsafe";
