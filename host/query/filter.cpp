@@ -194,6 +194,16 @@ json canonicalize(const json& f) {
     return filter(f);
 }
 
+Node compile_text(std::string_view text) {
+    json parsed;
+    try {
+        parsed = json::parse(text.begin(), text.end());
+    } catch (const json::exception& e) {
+        throw FilterError(std::string("invalid filter (not in canonical form): not JSON: ") + e.what());
+    }
+    return compile(parsed);
+}
+
 Node compile(const json& f) {
     if (!f.is_object()) not_canonical(f, "not an object");
     Node node;

@@ -46,6 +46,8 @@ nlohmann::json canonicalize_text(std::string_view filter_text);
 nlohmann::json canonicalize(const nlohmann::json& filter);
 // The tree of a filter in canonical form; FilterError if it is not canonical.
 Node compile(const nlohmann::json& canonical);
+// The same from the canonical form's JSON text (what a plugin receives); FilterError if it is not JSON either.
+Node compile_text(std::string_view canonical_text);
 // The segments of a dotted path ("turns.0.role"); FilterError naming it if a segment is empty.
 std::vector<Segment> split_path(std::string_view dotted);
 // The segment a canonical path element names: an index when it is 1-9 digits without a leading zero.

@@ -16,7 +16,8 @@ int hex_value(unsigned char c) {
     return -1;
 }
 
-// The code unit of "\uXXXX" starting at text[i] (the 'u'), or -1 if the four hex digits are not there.
+// The UTF-16 code unit of a \u escape: text[i] is its 'u', text[i + 1 .. i + 4] its four hex digits. -1 if they
+// are not four hex digits (or the text ends first).
 long unit_at(std::string_view text, size_t i) {
     if (i + 4 >= text.size()) return -1;
     long unit = 0;

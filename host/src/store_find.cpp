@@ -82,22 +82,12 @@ bool find_natively(Store::Impl& impl, const std::string& prefix, const Filter& f
     return true;
 }
 
-// The value of key, or nullopt if it was removed since it was listed.
-std::optional<std::string> read_listed(Store::Impl& impl, const std::string& key) {
-    try {
-        return detail::raw::read(impl, key, nullptr);
-    } catch (const Error& e) {
-        if (e.status() == Status::not_found) return std::nullopt;
-        throw;
-    }
-}
-
-void find_by_reading(const Store& store, Store::Impl& impl, const std::string& prefix, const query::Node& filter,
+void find_by_reading(const Store& store, const std::string& prefix, const query::Node& filter,
                      const FindOptions& options, const MatchFn& on_match) {
     uint64_t delivered = 0;
     // One value: false once the caller has what it wants.
     const auto look_at = [&](const std::string& key) {
-        const std::optional<std::string> value = read_listed(impl, key);
+        const std::optional<std::string> value = store.try_read(key);  // nullopt: removed since it was listed
         if (!value || !query::matches_value(filter, *value)) return true;
         if (!on_match(key, *value)) return false;
         return options.limit == 0 || ++delivered < options.limit;
@@ -134,7 +124,7 @@ void Store::find(std::string_view prefix, const Filter& filter, const FindOption
     } catch (const query::FilterError& e) {
         throw Error(Status::invalid_argument, e.what());
     }
-    find_by_reading(*this, impl, normalized, compiled, options, on_match);
+    find_by_reading(*this, normalized, compiled, options, on_match);
 }
 
 std::vector<Match> Store::find(std::string_view prefix, const Filter& filter, const FindOptions& options) const {

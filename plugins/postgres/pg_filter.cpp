@@ -15,6 +15,7 @@
 #include "pg_filter.hpp"
 
 #include "evaluate.hpp"
+#include "sql_boolean.hpp"
 
 #include <cstdio>
 
@@ -43,29 +44,8 @@ public:
     Compiler(std::string doc, int first) : doc_(std::move(doc)), next_(first) {}
 
     bool node(const Node& n, std::string& out) {
-        switch (n.type) {
-        case Node::Type::all:
-        case Node::Type::any: {
-            if (n.children.empty()) {
-                out += n.type == Node::Type::all ? "true" : "false";
-                return true;
-            }
-            out += '(';
-            for (size_t i = 0; i < n.children.size(); ++i) {
-                if (i) out += n.type == Node::Type::all ? " AND " : " OR ";
-                if (!node(n.children[i], out)) return false;
-            }
-            out += ')';
-            return true;
-        }
-        case Node::Type::negate:
-            out += "(NOT ";
-            if (!node(n.children.front(), out)) return false;
-            out += ')';
-            return true;
-        case Node::Type::condition: return condition(n, out);
-        }
-        return false;
+        return query::append_sql(n, out, "true", "false",
+                                 [this](const Node& c, std::string& sql) { return condition(c, sql); });
     }
 
     std::vector<PgParam> params;

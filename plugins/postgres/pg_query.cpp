@@ -17,6 +17,7 @@
 #include "json_text.hpp"
 
 #include "../common/first_party.hpp"
+#include "../common/query_filter.hpp"
 
 #include <cstring>
 
@@ -28,8 +29,7 @@ using plugin::Error;
 
 namespace {
 
-constexpr int kPageRows = 500;       // matches per FETCH from the server's cursor
-constexpr const char* kFetch = "FETCH 500 FROM tote_query";
+constexpr int kPageRows = 500;  // matches per FETCH from the server's cursor
 constexpr int64_t kLocalRows = 256;  // rows per block the plugin evaluates after the server met a value it cannot take
 
 // True for an error the server raises on a value it cannot take as jsonb, or cannot compare (a number beyond
@@ -54,12 +54,7 @@ void PgStore::query(const plugin::QueryParams& q, plugin::MatchSink& out) {
     const std::string prefix(q.prefix);
     if (!prefix.empty() && prefix.back() != '/')
         throw Error(TOTE_INVALID_ARGUMENT, "a query prefix must be empty or end with '/'");
-    query::Node filter;
-    try {
-        filter = query::compile(nlohmann::json::parse(q.filter));
-    } catch (const std::exception& e) {
-        throw Error(TOTE_INVALID_ARGUMENT, std::string("query filter: ") + e.what());
-    }
+    const query::Node filter = first_party::compile_query_filter(q.filter);
     // $1 lower bound (the prefix), $2 upper bound, $3 start after, $4 where a key's rest starts (one level), $5 now
     // (with expiry); the filter's own from $6, a block's size after the keys' parameters.
     const std::optional<PgFilter> where = to_pg_sql(filter, "j.d", 6);
@@ -77,6 +72,7 @@ void PgStore::query(const plugin::QueryParams& q, plugin::MatchSink& out) {
 
     const std::string upper = prefix.empty() ? "" : subtree_end(prefix.substr(0, prefix.size() - 1));
     const int64_t rest = q.recursive ? 0 : static_cast<int64_t>(prefix.size()) + 1;
+    const std::string fetch = "FETCH " + std::to_string(kPageRows) + " FROM tote_query";
     std::string after(q.start_after);  // the last key emitted: a repeat after a lost connection resumes there
     const auto key_params = [&](Params& params) {
         params.text(prefix).text(upper).text(after).int8(rest).int8(now_ns());
@@ -93,7 +89,7 @@ void PgStore::query(const plugin::QueryParams& q, plugin::MatchSink& out) {
         try {
             c.run_sql(native.c_str(), params);
             for (;;) {
-                const Result page = c.run_sql(kFetch);
+                const Result page = c.run_sql(fetch.c_str());
                 const int rows = page.rows();
                 for (int i = 0; i < rows && !stopped; ++i) {
                     const std::string_view value = page.bytes(i, 1);

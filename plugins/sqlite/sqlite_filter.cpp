@@ -19,6 +19,7 @@
 #include "sqlite_filter.hpp"
 
 #include "evaluate.hpp"
+#include "sql_boolean.hpp"
 
 #include <string_view>
 
@@ -39,29 +40,8 @@ public:
 
     // false: not expressible.
     bool node(const Node& n, std::string& out) {
-        switch (n.type) {
-        case Node::Type::all:
-        case Node::Type::any: {
-            if (n.children.empty()) {
-                out += n.type == Node::Type::all ? "1" : "0";
-                return true;
-            }
-            out += '(';
-            for (size_t i = 0; i < n.children.size(); ++i) {
-                if (i) out += n.type == Node::Type::all ? " AND " : " OR ";
-                if (!node(n.children[i], out)) return false;
-            }
-            out += ')';
-            return true;
-        }
-        case Node::Type::negate:
-            out += "(NOT ";
-            if (!node(n.children.front(), out)) return false;
-            out += ')';
-            return true;
-        case Node::Type::condition: return condition(n, out);
-        }
-        return false;
+        return query::append_sql(n, out, "1", "0",
+                                 [this](const Node& c, std::string& sql) { return condition(c, sql); });
     }
 
     std::vector<SqlParam> params;

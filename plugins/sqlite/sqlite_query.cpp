@@ -19,6 +19,7 @@
 #include "sqlite_store.hpp"
 
 #include "../common/first_party.hpp"
+#include "../common/query_filter.hpp"
 
 #include "evaluate.hpp"
 #include "filter.hpp"
@@ -60,12 +61,7 @@ void SqliteStore::query(const plugin::QueryParams& params, plugin::MatchSink& ou
     const std::string_view prefix = params.prefix;
     if (!prefix.empty() && prefix.back() != '/')
         throw Error(TOTE_INVALID_ARGUMENT, "a query prefix must be empty or end with '/'");
-    query::Node filter;
-    try {
-        filter = query::compile(nlohmann::json::parse(params.filter));
-    } catch (const std::exception& e) {
-        throw Error(TOTE_INVALID_ARGUMENT, std::string("query filter: ") + e.what());
-    }
+    const query::Node filter = first_party::compile_query_filter(params.filter);
     const std::optional<SqlFilter> where = to_sql(filter, 10);
     if (!where) throw Error(TOTE_UNSUPPORTED, "this filter has no exact SQL form here; the host evaluates it");
     if (!query_function_) {
