@@ -21,6 +21,7 @@ TOTE_PACKAGES=(
   gcc-multilib                           # tests/compat: the ABI layout is also checked for 32-bit targets (-m32)
   help2man man-db                        # the tote man page, generated from its --help; tests render it with man
   bash-completion                        # tests/cli: the bash completion script is tested in a real bash
+  python3-networkx                       # tests/cli: NetworkX reads what `tote graph export` writes, and back
 )
 
 tote_install_packages() {

@@ -62,6 +62,7 @@ void add_plugins_command(CLI::App& app, Context& ctx);
 void add_value_commands(CLI::App& app, Context& ctx);  // put, get, append
 void add_key_commands(CLI::App& app, Context& ctx);    // ls, stat, rm, mv
 void add_find_command(CLI::App& app, Context& ctx);    // find
+void add_graph_command(CLI::App& app, Context& ctx);   // graph
 void add_cp_command(CLI::App& app, Context& ctx);
 void add_new_plugin_command(CLI::App& app, Context& ctx);  // new-plugin
 void add_plugin_command(CLI::App& app, Context& ctx);  // plugin check, plugin fixture

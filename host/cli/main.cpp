@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     add_value_commands(app, ctx);
     add_key_commands(app, ctx);
     add_find_command(app, ctx);
+    add_graph_command(app, ctx);
     add_cp_command(app, ctx);
     add_new_plugin_command(app, ctx);
     add_plugin_command(app, ctx);

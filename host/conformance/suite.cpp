@@ -203,6 +203,7 @@ const std::vector<Case>& all_cases() {
         add_admin_cases(out);
         add_fixture_cases(out);
         add_query_cases(out);
+        add_graph_cases(out);
         return out;
     }();
     return cases;

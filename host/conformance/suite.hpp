@@ -145,6 +145,7 @@ void add_expiry_cases(std::vector<Case>& cases);
 void add_admin_cases(std::vector<Case>& cases);
 void add_fixture_cases(std::vector<Case>& cases);
 void add_query_cases(std::vector<Case>& cases);
+void add_graph_cases(std::vector<Case>& cases);
 
 // Helpers shared by cases.
 std::string random_bytes(size_t n, uint32_t seed);

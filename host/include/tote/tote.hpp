@@ -4,6 +4,7 @@
 #define TOTE_TOTE_HPP
 
 #include <tote/error.hpp>
+#include <tote/graph.hpp>
 #include <tote/host.hpp>
 #include <tote/lock.hpp>
 #include <tote/plugin_info.hpp>

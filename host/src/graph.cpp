@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: Apache-2.0
+// graph.cpp — Graph's nodes and edges: create, read, merge, remove (with the cascade), and batches. Traversals are
+// in graph_traverse.cpp, check and repair in graph_check.cpp, node-link JSON in graph_node_link.cpp.
+#include "graph_layout.hpp"
+
+#include "key.hpp"
+
+#include <tote/tote_plugin.h>
+
+#include <set>
+#include <unordered_set>
+
+namespace tote {
+
+using namespace detail::graph;
+
+namespace {
+
+// update_node()/update_edge() are read, merge, write-if-unchanged; this many tries before giving up with busy.
+constexpr int kUpdateTries = 100;
+
+}  // namespace
+
+void GraphBatch::put_node(std::string id, nlohmann::json properties) {
+    require_object(properties, "node " + detail::quote(id));
+    nodes_.push_back(GraphNode{std::move(id), std::move(properties)});
+}
+
+std::string GraphBatch::put_edge(std::string from, std::string to, std::string type, nlohmann::json properties,
+                                 std::string id) {
+    require_object(properties, "edge from " + detail::quote(from) + " to " + detail::quote(to));
+    generated_.push_back(id.empty());
+    if (id.empty()) id = generate_id();
+    edges_.push_back(GraphEdge{id, std::move(from), std::move(to), std::move(type), std::move(properties)});
+    return id;
+}
+
+void GraphBatch::clear() {
+    nodes_.clear();
+    edges_.clear();
+    generated_.clear();
+}
+
+Graph::Graph(Store store, std::string prefix) : store_(std::move(store)), prefix_(detail::normalize_prefix(prefix)) {
+    if (prefix_.empty())
+        throw Error(Status::invalid_argument, "a graph needs a prefix of its own (a key such as \"kg\"), not the "
+                                              "whole store");
+}
+
+std::string Graph::graph_name() const { return detail::quote(prefix_.substr(0, prefix_.size() - 1)); }
+
+void Graph::step(std::string_view name) const {
+    if (hook_) hook_(name);
+}
+
+// --- nodes -----------------------------------------------------------------------------------------------------
+
+void Graph::create_node(std::string_view id, const nlohmann::json& properties) {
+    require_object(properties, "node " + detail::quote(id));
+    WriteOptions options;
+    options.create_only = true;
+    try {
+        store_.write(node_key(id), properties.dump(), options);
+    } catch (const Error& e) {
+        if (e.status() != Status::already_exists) throw;
+        throw Error(Status::already_exists, "node " + detail::quote(id) + " already exists in graph " + graph_name());
+    }
+}
+
+std::string Graph::create_node_with_new_id(const nlohmann::json& properties) {
+    std::string id = generate_id();
+    create_node(id, properties);
+    return id;
+}
+
+std::optional<GraphNode> Graph::get_node(std::string_view id) const {
+    const std::string key = node_key(id);
+    std::optional<std::string> text = store_.try_read(key);
+    if (!text) return std::nullopt;
+    return GraphNode{std::string(id), parse_node(*text, key)};
+}
+
+bool Graph::has_node(std::string_view id) const { return store_.exists(node_key(id)); }
+
+GraphNode Graph::update_node(std::string_view id, const nlohmann::json& patch) {
+    require_object(patch, "node " + detail::quote(id));
+    const std::string key = node_key(id);
+    const bool compare = store_.supports(TOTE_CAP_COMPARE_VERSION);
+    for (int attempt = 0; attempt < kUpdateTries; ++attempt) {
+        Stat stat;
+        std::string text;
+        try {
+            text = store_.read(key, &stat);
+        } catch (const Error& e) {
+            if (e.status() != Status::not_found) throw;
+            throw Error(Status::not_found, "node " + detail::quote(id) + " is not in graph " + graph_name());
+        }
+        GraphNode node{std::string(id), parse_node(text, key)};
+        node.properties.merge_patch(patch);
+        WriteOptions options;
+        if (compare) options.if_version = stat.version;
+        try {
+            store_.write(key, node.properties.dump(), options);
+            return node;
+        } catch (const Error& e) {
+            if (e.status() != Status::precondition_failed) throw;  // changed meanwhile: merge into the new value
+        }
+    }
+    throw Error(Status::busy, "node " + detail::quote(id) + " kept changing while it was being updated");
+}
+
+bool Graph::remove_node(std::string_view id) {
+    const std::string key = node_key(id);
+    // The edges first, the node last: a crash midway leaves a node with fewer edges, never edges to no node.
+    std::set<std::string> seen;  // a self-loop is listed both ways
+    for (const EdgeRef& e : edges_of(id, Direction::both))
+        if (seen.insert(e.id).second) remove_edge_parts(e);
+    step("node document");
+    return store_.remove(key);
+}
+
+// --- edges -----------------------------------------------------------------------------------------------------
+
+void Graph::write_edge(const GraphEdge& edge, bool create_only) {
+    const EdgeRef ref{edge.id, edge.from, edge.to, edge.type};
+    WriteOptions doc_options;
+    doc_options.create_only = create_only;
+    std::vector<BatchWrite> writes{{edge_key(edge.id), edge_document(edge), doc_options},
+                                   {adjacency_key(true, ref), "", {}},
+                                   {adjacency_key(false, ref), "", {}}};
+    try {
+        if (store_.batch_is_atomic()) {
+            step("batch");
+            store_.write_batch(writes);
+            return;
+        }
+        // The document first: it is the record of truth, and check --repair writes the entries a crash left out.
+        static const char* const steps[] = {"edge document", "out entry", "in entry"};
+        for (size_t i = 0; i < writes.size(); ++i) {
+            step(steps[i]);
+            store_.write(writes[i].key, writes[i].value, writes[i].options);
+        }
+    } catch (const Error& e) {
+        if (e.status() != Status::already_exists) throw;
+        throw Error(Status::already_exists,
+                    "edge " + detail::quote(edge.id) + " already exists in graph " + graph_name());
+    }
+}
+
+std::string Graph::create_edge(std::string_view from, std::string_view to, std::string_view type,
+                               const nlohmann::json& properties, std::string_view id) {
+    GraphEdge edge{id.empty() ? generate_id() : std::string(id), std::string(from), std::string(to),
+                   std::string(type), properties};
+    require_object(properties, "edge " + detail::quote(edge.id));
+    (void)adjacency_key(true, EdgeRef{edge.id, edge.from, edge.to, edge.type});  // every id is valid, first
+    for (std::string_view node : {from, to})
+        if (!has_node(node))
+            throw Error(Status::not_found, "cannot add an edge from " + detail::quote(from) + " to " +
+                                               detail::quote(to) + ": node " + detail::quote(node) +
+                                               " is not in graph " + graph_name());
+    write_edge(edge, true);
+    return edge.id;
+}
+
+std::optional<GraphEdge> Graph::get_edge(std::string_view id) const {
+    const std::string key = edge_key(id);
+    std::optional<std::string> text = store_.try_read(key);
+    if (!text) return std::nullopt;
+    return parse_edge(id, *text, key);
+}
+
+GraphEdge Graph::update_edge(std::string_view id, const nlohmann::json& patch) {
+    require_object(patch, "edge " + detail::quote(id));
+    const std::string key = edge_key(id);
+    const bool compare = store_.supports(TOTE_CAP_COMPARE_VERSION);
+    for (int attempt = 0; attempt < kUpdateTries; ++attempt) {
+        Stat stat;
+        std::string text;
+        try {
+            text = store_.read(key, &stat);
+        } catch (const Error& e) {
+            if (e.status() != Status::not_found) throw;
+            throw Error(Status::not_found, "edge " + detail::quote(id) + " is not in graph " + graph_name());
+        }
+        GraphEdge edge = parse_edge(id, text, key);
+        edge.properties.merge_patch(patch);
+        WriteOptions options;
+        if (compare) options.if_version = stat.version;
+        try {
+            store_.write(key, edge_document(edge), options);
+            return edge;
+        } catch (const Error& e) {
+            if (e.status() != Status::precondition_failed) throw;
+        }
+    }
+    throw Error(Status::busy, "edge " + detail::quote(id) + " kept changing while it was being updated");
+}
+
+void Graph::remove_edge_parts(const EdgeRef& e) {
+    // The document first, as in write_edge(): entries a crash leaves behind point at no document, and check
+    // --repair removes them, finishing the removal.
+    step("edge document");
+    store_.remove(edge_key(e.id));
+    step("out entry");
+    store_.remove(adjacency_key(true, e));
+    step("in entry");
+    store_.remove(adjacency_key(false, e));
+}
+
+bool Graph::remove_edge(std::string_view id) {
+    std::optional<GraphEdge> edge = get_edge(id);
+    if (!edge) return false;
+    remove_edge_parts(EdgeRef{edge->id, edge->from, edge->to, edge->type});
+    return true;
+}
+
+// --- batches ---------------------------------------------------------------------------------------------------
+
+void Graph::apply(const GraphBatch& batch) {
+    std::vector<BatchWrite> writes;
+    writes.reserve(batch.nodes_.size() + 3 * batch.edges_.size());
+    std::unordered_set<std::string> present;  // nodes of the batch, and those found in the store
+    for (const GraphNode& node : batch.nodes_) {
+        writes.push_back({node_key(node.id), node.properties.dump(), {}});
+        present.insert(node.id);
+    }
+    std::vector<EdgeRef> stale;  // adjacency entries of replaced edges whose ends or type changed
+    for (const GraphEdge& edge : batch.edges_) {
+        const EdgeRef ref{edge.id, edge.from, edge.to, edge.type};
+        writes.push_back({edge_key(edge.id), edge_document(edge), {}});
+        writes.push_back({adjacency_key(true, ref), "", {}});
+        writes.push_back({adjacency_key(false, ref), "", {}});
+        for (const std::string* node : {&edge.from, &edge.to}) {
+            if (present.count(*node)) continue;
+            if (!has_node(*node))
+                throw Error(Status::not_found, "edge " + detail::quote(edge.id) + " from " + detail::quote(edge.from) +
+                                                   " to " + detail::quote(edge.to) + ": node " + detail::quote(*node) +
+                                                   " is not in graph " + graph_name() + " nor in the batch");
+            present.insert(*node);
+        }
+    }
+    // Only edges given an id can replace one (generated ids are new); find those whose old entries must go.
+    for (size_t i = 0; i < batch.edges_.size(); ++i) {
+        const GraphEdge& edge = batch.edges_[i];
+        if (batch.generated_[i]) continue;
+        std::optional<GraphEdge> old = get_edge(edge.id);
+        if (old && (old->from != edge.from || old->to != edge.to || old->type != edge.type))
+            stale.push_back(EdgeRef{old->id, old->from, old->to, old->type});
+    }
+    step("batch");
+    store_.write_batch(writes);
+    for (const EdgeRef& e : stale) {
+        store_.remove(adjacency_key(true, e));
+        store_.remove(adjacency_key(false, e));
+    }
+}
+
+}  // namespace tote
