@@ -74,6 +74,21 @@ void add_append_batch_cases(std::vector<Case>& cases) {
         T_CHECK(!s.exists("new/2"));
         T_CHECK_EQ(s.read("taken"), std::string("original"));
     }, TOTE_CAP_ATOMIC_BATCH});
+
+    cases.push_back({"batch removes: every key goes, an absent one is no error, nothing under a key is touched",
+                     TOTE_CAP_WRITE | TOTE_CAP_LIST, [](Fixture& f) {
+        Store& s = f.store();
+        for (const char* key : {"a", "b", "c", "d/e", "d/f"}) s.write(key, key);
+        s.remove_batch({"a", "zzz", "c", "d", "d/f", "a"});  // "d" is only a prefix; "a" twice
+        T_CHECK_EQ(keys_of(s.list("", ListOptions{true, ""})), (std::vector<std::string>{"b", "d/e"}));
+        s.remove_batch({});
+        T_CHECK_STATUS(s.remove_batch({"b", "bad//key"}), Status::invalid_argument);
+        T_CHECK(s.exists("b"));  // keys are checked before anything is removed
+        s.write_batch({{"x", "1", {}}, {"y", "2", {}}});
+        s.remove_batch({"x", "y", "b", "d/e"});
+        T_CHECK(s.list("", ListOptions{true, ""}).empty());
+        T_CHECK_STATUS(f.reopen(true).remove_batch({"b"}), Status::permission_denied);
+    }});
 }
 
 }  // namespace tote::conformance

@@ -111,12 +111,37 @@ GraphNode Graph::update_node(std::string_view id, const nlohmann::json& patch) {
 
 bool Graph::remove_node(std::string_view id) {
     const std::string key = node_key(id);
-    // The edges first, the node last: a crash midway leaves a node with fewer edges, never edges to no node.
+    const bool existed = store_.exists(key);
     std::set<std::string> seen;  // a self-loop is listed both ways
-    for (const EdgeRef& e : edges_of(id, Direction::both))
-        if (seen.insert(e.id).second) remove_edge_parts(e);
+    std::vector<EdgeRef> edges;
+    for (EdgeRef& e : edges_of(id, Direction::both))
+        if (seen.insert(e.id).second) edges.push_back(std::move(e));
+    if (store_.batch_removes_atomically()) {
+        // Whole edges per batch, the node in the last: after any batch the graph is consistent (a node with fewer
+        // edges), so a crash between batches leaves nothing to repair. Batches are bounded so that no single one
+        // (a Redis script, say) holds the server for long.
+        constexpr size_t kEdgesPerBatch = 1000;
+        std::vector<std::string> keys;
+        for (size_t i = 0; i <= edges.size(); ++i) {
+            if (i < edges.size()) {
+                keys.push_back(edge_key(edges[i].id));
+                keys.push_back(adjacency_key(true, edges[i]));
+                keys.push_back(adjacency_key(false, edges[i]));
+            } else {
+                keys.push_back(key);
+            }
+            if (i == edges.size() || keys.size() >= 3 * kEdgesPerBatch) {
+                step("batch");
+                store_.remove_batch(keys);
+                keys.clear();
+            }
+        }
+        return existed;
+    }
+    // The edges first, the node last: a crash midway leaves a node with fewer edges, never edges to no node.
+    for (const EdgeRef& e : edges) remove_edge_parts(e);
     step("node document");
-    return store_.remove(key);
+    return store_.remove(key) || existed;
 }
 
 // --- edges -----------------------------------------------------------------------------------------------------
@@ -197,6 +222,11 @@ GraphEdge Graph::update_edge(std::string_view id, const nlohmann::json& patch) {
 }
 
 void Graph::remove_edge_parts(const EdgeRef& e) {
+    if (store_.batch_removes_atomically()) {
+        step("batch");
+        store_.remove_batch({edge_key(e.id), adjacency_key(true, e), adjacency_key(false, e)});
+        return;
+    }
     // The document first, as in write_edge(): entries a crash leaves behind point at no document, and check
     // --repair removes them, finishing the removal.
     step("edge document");

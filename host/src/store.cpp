@@ -452,6 +452,51 @@ void Store::write_batch(const std::vector<BatchWrite>& writes) {
     call.fail(status, what + "; nothing was written");
 }
 
+bool Store::batch_removes_atomically() const {
+    const tote_batch_ext* batch = impl_->ext().batch;
+    // The flags field is 1.1's: read only where the plugin's struct holds it, and used only by a 1.1 host.
+    return batch != nullptr && TOTE_ABI_VERSION_MINOR(impl_->plugin->host_abi) >= 1 &&
+           batch->struct_size >= offsetof(tote_batch_ext, flags) + sizeof batch->flags &&
+           (batch->flags & TOTE_BATCH_REMOVES) != 0;
+}
+
+void Store::remove_batch(const std::vector<std::string>& keys) {
+    for (const std::string& key : keys) detail::validate_key(key);
+    require(*impl_, TOTE_CAP_WRITE, true, "remove", keys.empty() ? std::string_view() : keys.front());
+    if (!batch_removes_atomically()) {  // one remove at a time, in order, stopping at the first failure
+        for (size_t i = 0; i < keys.size(); ++i) {
+            try {
+                remove(keys[i]);
+            } catch (const Error& e) {
+                throw Error(e.status(), std::string(e.what()) + " (batch remove #" + std::to_string(i) + " of " +
+                                            std::to_string(keys.size()) + "; the removals before it were kept)");
+            }
+        }
+        return;
+    }
+    std::vector<tote_write_op> ops(keys.size());
+    std::vector<const tote_write_op*> pointers;
+    pointers.reserve(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+        ops[i].struct_size = sizeof ops[i];
+        ops[i].flags = TOTE_WRITE_REMOVE;
+        ops[i].key = keys[i].data();
+        ops[i].key_len = keys[i].size();
+        ops[i].value = "";
+        pointers.push_back(&ops[i]);
+    }
+    size_t failed = keys.size();
+    Call call = impl_->call();
+    const tote_batch_ext* batch = impl_->ext().batch;
+    tote_status status = invoke(*impl_, call, [&](tote_store* h, const tote_call* c) {
+        return batch->write_batch(h, c, pointers.data(), pointers.size(), &failed);
+    });
+    if (status == TOTE_OK) return;
+    std::string what = "atomic batch of " + std::to_string(keys.size()) + " removals in " + impl_->url;
+    if (failed < keys.size()) what += " (removal #" + std::to_string(failed) + ", key " + quote(keys[failed]) + ")";
+    call.fail(status, what + "; nothing was removed");
+}
+
 std::optional<Stat> Store::stat(std::string_view key) const { return detail::raw::stat(*impl_, CheckedKey(key)); }
 
 bool Store::exists(std::string_view key) const {

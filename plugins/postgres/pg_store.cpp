@@ -518,6 +518,11 @@ void PgStore::write_batch(const std::vector<plugin::WriteOp>& ops, size_t& faile
         queries.push_back({nullptr, nullptr, "BEGIN"});
         for (const plugin::WriteOp& op : ops) {
             params.emplace_back();
+            if (op.remove()) {  // 1.1: a remove in the batch; an absent key is not an error
+                now(params.back().text(op.key));
+                queries.push_back({&sql_.remove_key, &params.back(), nullptr});
+                continue;
+            }
             bind_write(params.back(), op, next_version(), mtime_ns);
             queries.push_back({&write_statement(op), &params.back(), nullptr});
         }

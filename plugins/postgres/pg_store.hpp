@@ -80,6 +80,7 @@ struct Statements {
 
 class PgStore {
 public:
+    static constexpr bool batch_removes = true;  // write_batch() takes remove ops (ABI 1.1)
     static std::unique_ptr<PgStore> open(const plugin::OpenParams& params);
 
     void read(std::string_view key, plugin::ValueSink& sink, plugin::Stat* stat);

@@ -227,8 +227,8 @@ if score then redis.call('ZADD', KEYS[6], score, ARGV[2]) end
 return 0
 )lua";
 
-// KEYS: index, seq, marker, expiry. ARGV: 'P:', n, then n times: key, value, mode, expected version, expiry ns,
-// expiry ms. Checks every op first, in order, as if the ops before it had been applied (a key written earlier in
+// KEYS: index, seq, marker, expiry. ARGV: 'P:', n, then n times: key, value, mode ('p' plain, 'c' create-only,
+// 'v' compare-version, 'r' remove), expected version, expiry ns, expiry ms. Checks every op first, in order, as if the ops before it had been applied (a key written earlier in
 // the batch exists, at a version no caller can know yet); then applies them all. Returns {0, n}, or {status, i}
 // for the first op i (0-based) whose check fails: 2 exists, 3 other version; {-1, 0} if the store is gone.
 constexpr const char* kBatch = TOTE_REDIS_LUA_HELPERS R"lua(
@@ -238,23 +238,33 @@ local written = {}
 for i = 0, n - 1 do
   local j = 3 + 6 * i
   local key, mode = ARGV[j], ARGV[j + 2]
-  if mode ~= 'p' then
-    local current = written[key]
-    if current == nil then current = redis.call('HGET', base .. 'm:' .. key, 'ver') end
-    if mode == 'c' and current then return {2, i} end
-    if mode == 'v' and current ~= ARGV[j + 3] then return {3, i} end
+  if mode == 'r' then
+    written[key] = false
+  else
+    if mode ~= 'p' then
+      local current = written[key]
+      if current == nil then current = redis.call('HGET', base .. 'm:' .. key, 'ver') end
+      if mode == 'c' and current then return {2, i} end
+      if mode == 'v' and current ~= ARGV[j + 3] then return {3, i} end
+    end
+    written[key] = true
   end
-  written[key] = true
 end
 local t = now_ns()
 for i = 0, n - 1 do
   local j = 3 + 6 * i
   local key = ARGV[j]
   local v, m = base .. 'v:' .. key, base .. 'm:' .. key
-  redis.call('SET', v, ARGV[j + 1])
-  redis.call('HSET', m, 'ver', next_version(KEYS[2]), 't', t)
-  set_expiry(v, m, KEYS[4], key, ARGV[j + 4], ARGV[j + 5])
-  redis.call('ZADD', KEYS[1], 0, key)
+  if ARGV[j + 2] == 'r' then
+    redis.call('DEL', v, m)
+    redis.call('ZREM', KEYS[1], key)
+    redis.call('ZREM', KEYS[4], key)
+  else
+    redis.call('SET', v, ARGV[j + 1])
+    redis.call('HSET', m, 'ver', next_version(KEYS[2]), 't', t)
+    set_expiry(v, m, KEYS[4], key, ARGV[j + 4], ARGV[j + 5])
+    redis.call('ZADD', KEYS[1], 0, key)
+  end
 end
 purge(KEYS[1], KEYS[4], base)
 return {0, n}

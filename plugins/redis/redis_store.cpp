@@ -85,7 +85,9 @@ int64_t parse_expiry(const redisReply& reply, const char* what) {
 const char* write_op_name(const plugin::WriteOp& op) {
     return op.create_only() ? "create-only write" : op.if_version() ? "compare-version write" : "write";
 }
-const char* write_mode(const plugin::WriteOp& op) { return op.create_only() ? "c" : op.if_version() ? "v" : "p"; }
+const char* write_mode(const plugin::WriteOp& op) {
+    return op.remove() ? "r" : op.create_only() ? "c" : op.if_version() ? "v" : "p";
+}
 
 }  // namespace
 

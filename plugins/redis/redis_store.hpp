@@ -48,6 +48,7 @@ inline constexpr const char* kOptionTlsKeyFile = "tls_key_file";
 
 class RedisStore {
 public:
+    static constexpr bool batch_removes = true;  // write_batch() takes remove ops (ABI 1.1)
     static std::unique_ptr<RedisStore> open(const plugin::OpenParams& params);
 
     void read(std::string_view key, plugin::ValueSink& sink, plugin::Stat* stat);

@@ -365,6 +365,12 @@ void SqliteStore::write_batch(const std::vector<plugin::WriteOp>& ops, size_t& f
     Transaction transaction(*db_);
     for (size_t i = 0; i < ops.size(); ++i) {
         try {
+            if (ops[i].remove()) {  // 1.1: a remove in the batch; an absent key is not an error
+                StatementReset reset(w_->delete_key);
+                w_->delete_key.bind_text(1, ops[i].key);
+                w_->delete_key.run();
+                continue;
+            }
             write_one(ops[i]);
         } catch (...) {
             failed_index = i;

@@ -31,6 +31,7 @@ inline constexpr int64_t kDefaultBusyTimeoutMs = 5000;
 
 class SqliteStore {
 public:
+    static constexpr bool batch_removes = true;  // write_batch() takes remove ops (ABI 1.1)
     static std::unique_ptr<SqliteStore> open(const plugin::OpenParams& params);
 
     void read(std::string_view key, plugin::ValueSink& sink, plugin::Stat* stat);

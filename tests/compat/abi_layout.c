@@ -104,7 +104,6 @@ OFF(tote_plugin, get_extension, 136, 80);
 SIZE(tote_plugin, 144, 84);
 PIN(TOTE_PLUGIN_SIZE_1_0 == (LP64 ? 144 : 84));
 OFF(tote_batch_ext, write_batch, 8, 8);
-SIZE(tote_batch_ext, 16, 12);
 
 /* Closed sets: values never move. */
 PIN(TOTE_OK == 0 && TOTE_NOT_FOUND == 1 && TOTE_ALREADY_EXISTS == 2 && TOTE_PRECONDITION_FAILED == 3);
@@ -123,6 +122,7 @@ PIN(TOTE_ABI_VERSION == 0x00010000u);
 SIZE(tote_call, 24, 16);
 SIZE(tote_stat, 32, 32);
 SIZE(tote_write_op, 48, 32);
+SIZE(tote_batch_ext, 16, 12);
 #else
 /* ---- 1.1: what grew, and the 1.0 sizes it keeps ---------------------------------------------------------------- */
 PIN(TOTE_ABI_VERSION == 0x00010001u);
@@ -139,6 +139,10 @@ PIN(TOTE_WRITE_OP_SIZE_1_0 == (LP64 ? 48 : 32));
 PIN(TOTE_LIST_PARAMS_SIZE_1_0 == (LP64 ? 40 : 24));
 PIN(TOTE_UNKNOWN_OUTCOME == 15 && TOTE_STATUS_MAX == 15);
 PIN(TOTE_CAP_EXPIRY == 1024 && TOTE_WRITE_EXPIRES == 4);
+OFF(tote_batch_ext, flags, 16, 12);
+SIZE(tote_batch_ext, 24, 16);
+PIN(TOTE_BATCH_EXT_SIZE_1_0 == (LP64 ? 16 : 12));
+PIN(TOTE_WRITE_REMOVE == 8 && TOTE_BATCH_REMOVES == 1);
 /* extensions new in 1.1 */
 OFF(tote_read_range_ext, read_range, 8, 8);
 SIZE(tote_read_range_ext, 16, 12);

@@ -114,3 +114,19 @@ TEST_CASE("several processes adding edges to one node and merging its properties
     CHECK(report.ok());
     CHECK(report.edges == uint64_t{kProcesses * (3 * kNodes - 1)});
 }
+
+TEST_CASE("the database backends remove a graph's keys in one atomic batch; json one at a time, in order") {
+    tote::HostOptions options;
+    options.plugin_dirs.emplace_back(TOTE_PLUGIN_BUILD_DIR);
+    options.use_environment = false;
+    options.builtin_plugins = false;
+    tote::Host host(options);
+    tote::test::TempDir dir;
+    tote::OpenOptions create;
+    create.create = true;
+    CHECK(host.open("sqlite://" + dir.path() + "/s.db", create).batch_removes_atomically());
+    CHECK_FALSE(host.open("json://" + dir.path() + "/j", create).batch_removes_atomically());
+    options.plugin_abi = 0x00010000u;  // a host speaking ABI 1.0 never sends a 1.1 remove op
+    tote::Host old(options);
+    CHECK_FALSE(old.open("sqlite://" + dir.path() + "/s.db", create).batch_removes_atomically());
+}

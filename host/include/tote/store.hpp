@@ -126,6 +126,11 @@ public:
     // (the writes before it stay). The Error of a failed batch names the op's index and key.
     void write_batch(const std::vector<BatchWrite>& writes);
     bool batch_is_atomic() const;
+    // Removes every key (an absent one is no error): in one all-or-nothing batch where the plugin's batches take
+    // removals (ABI 1.1, TOTE_BATCH_REMOVES: sqlite, postgres, redis), otherwise one by one in order, stopping at
+    // the first failure (the removals before it stay). A key is removed alone, never recursively.
+    void remove_batch(const std::vector<std::string>& keys);
+    bool batch_removes_atomically() const;
 
     // std::nullopt if key is neither a key nor a prefix.
     std::optional<Stat> stat(std::string_view key) const;

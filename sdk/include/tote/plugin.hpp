@@ -21,6 +21,7 @@
 //       void list(const tote::plugin::ListParams& params, tote::plugin::EntrySink& out);  // TOTE_CAP_LIST
 //       void rename(std::string_view from, std::string_view to, bool replace);       // TOTE_CAP_RENAME
 //       void write_batch(const std::vector<tote::plugin::WriteOp>& ops, size_t& failed_index);  // ATOMIC_BATCH
+//       static constexpr bool batch_removes = true;  // 1.1: write_batch() also takes ops with op.remove()
 //       void read_range(std::string_view key, uint64_t offset, uint64_t length,      // tote.read_range/1
 //                       tote::plugin::ValueSink& sink, tote::plugin::Stat* stat);
 //       void query(const tote::plugin::QueryParams& params,                          // tote.query/1 (needs list)
@@ -256,6 +257,7 @@ struct WriteOp {
     bool create_only() const { return (flags & TOTE_WRITE_CREATE_ONLY) != 0; }
     bool if_version() const { return (flags & TOTE_WRITE_IF_VERSION) != 0; }
     bool expires() const { return (flags & TOTE_WRITE_EXPIRES) != 0; }
+    bool remove() const { return (flags & TOTE_WRITE_REMOVE) != 0; }  // 1.1, in batches of a batch_removes class
 };
 
 // One append (tote.append/1), as a view of the host's tote_append_op.
@@ -331,6 +333,8 @@ template <class S>
 struct has_write_batch<S, std::void_t<decltype(std::declval<S&>().write_batch(std::declval<const std::vector<WriteOp>&>(),
                                                                          std::declval<size_t&>()))>>
     : std::true_type {};
+template <class S, class = void> struct has_batch_removes : std::false_type {};
+template <class S> struct has_batch_removes<S, std::enable_if_t<S::batch_removes>> : std::true_type {};
 template <class S, class = void> struct has_query : std::false_type {};
 template <class S>
 struct has_query<S, std::void_t<decltype(std::declval<S&>().query(std::declval<const QueryParams&>(),
@@ -387,11 +391,15 @@ inline bool holds(uint32_t struct_size, size_t offset, size_t size) noexcept { r
 
 // Refuses what no store method should have to check: a struct smaller than ABI 1.0's, unknown or conflicting
 // flags, an expiry to a plugin that did not declare TOTE_CAP_EXPIRY or in a struct too old to hold it.
-inline void check_op(const tote_write_op& op, uint64_t capabilities) {
+// removes: the op is part of a batch of a class that takes removes (TOTE_BATCH_REMOVES).
+inline void check_op(const tote_write_op& op, uint64_t capabilities, bool removes = false) {
     if (op.struct_size < TOTE_WRITE_OP_SIZE_1_0) throw Error(TOTE_INVALID_ARGUMENT, "write op too small");
     uint32_t known = TOTE_WRITE_CREATE_ONLY | TOTE_WRITE_IF_VERSION;
     if (capabilities & TOTE_CAP_EXPIRY) known |= TOTE_WRITE_EXPIRES;
+    if (removes) known |= TOTE_WRITE_REMOVE;
     if (op.flags & ~known) throw Error(TOTE_INVALID_ARGUMENT, "unknown write flags");
+    if ((op.flags & TOTE_WRITE_REMOVE) && op.flags != TOTE_WRITE_REMOVE)
+        throw Error(TOTE_INVALID_ARGUMENT, "a remove op takes no other flag");
     if ((op.flags & TOTE_WRITE_CREATE_ONLY) && (op.flags & TOTE_WRITE_IF_VERSION))
         throw Error(TOTE_INVALID_ARGUMENT, "create-only and compare-version exclude each other");
     if ((op.flags & TOTE_WRITE_EXPIRES) &&
@@ -599,7 +607,7 @@ template <class S> struct Adapter {
             batch.reserve(count);
             for (size_t i = 0; i < count; ++i) {
                 failed = i;
-                check_op(*ops[i], capabilities());
+                check_op(*ops[i], capabilities(), has_batch_removes<S>::value);
                 batch.push_back(to_op(*ops[i]));
             }
             failed = count;
@@ -612,7 +620,8 @@ template <class S> struct Adapter {
     static const void* get_extension(const char* id) noexcept {
         if (id == nullptr) return nullptr;
         if constexpr (has_write_batch<S>::value) {
-            static const tote_batch_ext batch{sizeof(tote_batch_ext), 0, &Adapter::write_batch};
+            static const tote_batch_ext batch{sizeof(tote_batch_ext), 0, &Adapter::write_batch,
+                                              has_batch_removes<S>::value ? TOTE_BATCH_REMOVES : 0u};
             if (std::strcmp(id, TOTE_EXT_BATCH) == 0) return &batch;
         }
         if constexpr (has_list<S>::value) {

@@ -330,6 +330,10 @@ typedef struct tote_open_params {
  * value that never expires; an append keeps the expiry of the value it extends; a rename moves it with the value.
  * An expiry time at or before now makes the write take effect and the key vanish at once. */
 #define TOTE_WRITE_EXPIRES 0x4u
+/* 1.1, only in a batch, and only to a plugin whose tote_batch_ext declares TOTE_BATCH_REMOVES (tote/ext/batch.h):
+ * the op removes key instead of writing it (value, expected_version and expires_ns are ignored; no other flag is
+ * set). A key that does not exist is not an error: the op then changes nothing. */
+#define TOTE_WRITE_REMOVE 0x8u
 
 /* One write: used by write() and by batches. Read expires_ns only if struct_size covers it. */
 typedef struct tote_write_op {

@@ -5,6 +5,8 @@
  * A plugin that declares TOTE_CAP_ATOMIC_BATCH returns a tote_batch_ext from get_extension(TOTE_EXT_BATCH).
  * Hosts fall back to one write() at a time for plugins without it (and then the batch is not atomic).
  *
+ * Since ABI 1.1 a batch may also remove keys (TOTE_BATCH_REMOVES, TOTE_WRITE_REMOVE).
+ *
  * Rationale: a batch is the one way to make several keys change together (an evaluation's results and its
  * summary), and for a database it is also the fast path: one transaction instead of one per key.
  */
@@ -30,8 +32,17 @@ typedef struct tote_batch_ext {
     tote_status (*write_batch)(tote_store *store, const tote_call *call, const tote_write_op *const *ops,
                                size_t count, size_t *failed_index);
 
-    /* Fields above are valid for "tote.batch/1". */
+    /* Fields above are valid for "tote.batch/1" as ABI 1.0 defined it. Read those below only if struct_size covers
+     * them (TOTE_BATCH_EXT_SIZE_1_0 is the size without them). */
+
+    uint32_t flags; /* 1.1: TOTE_BATCH_* */
 } tote_batch_ext;
+#define TOTE_BATCH_EXT_SIZE_1_0 (offsetof(tote_batch_ext, write_batch) + sizeof(void (*)(void)))
+
+/* 1.1: write_batch() also takes ops with TOTE_WRITE_REMOVE, removing their keys in the same all-or-nothing
+ * transaction (how a graph edge and its index entries go together). Hosts send such ops only to a plugin that sets
+ * this; for others they remove the keys one at a time. */
+#define TOTE_BATCH_REMOVES 0x1u
 
 #ifdef __cplusplus
 } /* extern "C" */
