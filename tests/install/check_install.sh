@@ -26,4 +26,31 @@ echo hello | "$tote" put default greeting
 [ "$("$tote" get default greeting)" = "hello" ] || { echo "FAIL: default store round trip" >&2; exit 1; }
 test -f "$stage/moved/include/tote/tote_plugin.h" || { echo "FAIL: SDK header not installed" >&2; exit 1; }
 test -f "$stage/moved/include/tote/tote.hpp" || { echo "FAIL: host header not installed" >&2; exit 1; }
+test -f "$stage/moved/include/tote/totec.h" || { echo "FAIL: C API header not installed" >&2; exit 1; }
+# An application in C, built with pkg-config against the moved tree, using the installed first-party plugins.
+pcdir="$(dirname "$(find "$stage/moved" -name tote.pc | head -1)")"
+cat > "$stage/app.c" <<'C'
+#include <tote/totec.h>
+#include <stdio.h>
+#include <string.h>
+int main(int argc, char **argv) {
+    totec_host *host; totec_store *store; char *error = NULL; void *value; size_t len;
+    if (argc != 2 || totec_host_new(NULL, &host, &error) != TOTE_OK ||
+        totec_open(host, argv[1], TOTEC_OPEN_CREATE, NULL, &store, &error) != TOTE_OK ||
+        totec_write(store, "k", 1, "from C", 6, NULL, NULL, &error) != TOTE_OK ||
+        totec_read(store, "k", 1, &value, &len, NULL, &error) != TOTE_OK) {
+        fprintf(stderr, "%s\n", error ? error : "usage: app URL");
+        return 1;
+    }
+    printf("%.*s\n", (int)len, (const char *)value);
+    totec_free(value);
+    totec_close(store);
+    totec_host_free(host);
+    return 0;
+}
+C
+flags="$(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs tote)"
+# shellcheck disable=SC2086
+cc -std=c11 -Wall -Wextra -Werror -o "$stage/app" "$stage/app.c" $flags -Wl,-rpath,"$(PKG_CONFIG_PATH="$pcdir" pkg-config --variable=libdir tote)"
+[ "$("$stage/app" "sqlite://$stage/app.db")" = "from C" ] || { echo "FAIL: the C application" >&2; exit 1; }
 echo "install check passed"
