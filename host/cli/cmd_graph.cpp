@@ -16,7 +16,7 @@ namespace {
 struct GraphArgs {
     std::string store, graph;
     // Arguments of the commands (each uses some).
-    std::string id, from, to, type, properties, file = "-", where = "{}", direction = "out", format = "node-link";
+    std::string id, from, to, type, properties = "{}", file = "-", where = "{}", direction = "out", format = "node-link";
     std::vector<std::string> types;
     unsigned depth = 1, max_depth = 0;
     bool repair = false, json = false;
@@ -26,14 +26,25 @@ Direction direction_of(const std::string& text) {
     return text == "in" ? Direction::in : text == "both" ? Direction::both : Direction::out;
 }
 
-// Properties from the command line: JSON text, "-" for stdin, or nothing for {}.
+// JSON text, or why it is not: nlohmann's message without its "[json.exception.parse_error.101] " tag.
+nlohmann::json parse_json(const std::string& text, const std::string& what) {
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        std::string why = e.what();
+        if (why.size() > 0 && why[0] == '[' && why.find("] ") != std::string::npos) why.erase(0, why.find("] ") + 2);
+        throw CliError{exit_usage, what + " is not valid JSON: " + why};
+    }
+}
+
+// Properties from the command line: JSON text ("{}" unless given), or "-" for stdin.
 nlohmann::json properties_of(const std::string& text, const std::string& what) {
-    if (text.empty()) return nlohmann::json::object();
-    const std::string json = text == "-" ? read_input("-") : text;
-    nlohmann::json value = nlohmann::json::parse(json, nullptr, false);
-    if (value.is_discarded() || !value.is_object())
-        throw CliError{exit_usage, "the properties of " + what + " must be a JSON object, like '{\"name\": \"Ada\"}'" +
-                                       (text == "-" ? " (read from stdin)" : ": got '" + text + "'")};
+    const std::string source = text == "-" ? "the properties of " + what + " (read from stdin)"
+                                           : "the properties of " + what + " ('" + text + "')";
+    nlohmann::json value = parse_json(text == "-" ? read_input("-") : text, source);
+    if (!value.is_object())
+        throw CliError{exit_usage, source + " must be a JSON object, like '{\"name\": \"Ada\"}', not " +
+                                       value.type_name()};
     return value;
 }
 
@@ -59,7 +70,12 @@ int run(Context& ctx, const GraphArgs& a, const std::string& command) {
         write_stdout(node.properties.dump() + "\n");
     } else if (command == "add-edge") {
         Graph g = open_graph(ctx, a, true);
-        write_stdout(g.create_edge(a.from, a.to, a.type, properties_of(a.properties, "the edge"), a.id) + "\n");
+        write_stdout(g.create_edge(a.from, a.to, a.type,
+                                   properties_of(a.properties, "the edge from '" + a.from + "' to '" + a.to + "'"), a.id) +
+                     "\n");
+    } else if (command == "update-edge") {
+        GraphEdge edge = open_graph(ctx, a, true).update_edge(a.id, properties_of(a.properties, "edge '" + a.id + "'"));
+        write_stdout(edge.properties.dump() + "\n");
     } else if (command == "get-node") {
         std::optional<GraphNode> node = open_graph(ctx, a, false).get_node(a.id);
         if (!node) not_found("node '" + a.id + "'", a);
@@ -76,7 +92,8 @@ int run(Context& ctx, const GraphArgs& a, const std::string& command) {
         Graph g = open_graph(ctx, a, false);
         if (!g.has_node(a.id)) not_found("node '" + a.id + "'", a);
         g.edges_of(a.id, direction_of(a.direction), a.types, [&](const EdgeRef& e) {
-            write_stdout(edge_line(e));
+            write_stdout(a.json ? nlohmann::json{{"id", e.id}, {"from", e.from}, {"to", e.to}, {"type", e.type}}.dump() + "\n"
+                                : edge_line(e));
             return true;
         });
     } else if (command == "neighbors") {
@@ -84,10 +101,12 @@ int run(Context& ctx, const GraphArgs& a, const std::string& command) {
         options.direction = direction_of(a.direction);
         options.types = a.types;
         options.depth = a.depth;
-        std::vector<std::string> ids;
-        for (const Neighbor& n : open_graph(ctx, a, false).neighbors(a.id, options)) ids.push_back(n.id);
-        std::sort(ids.begin(), ids.end());  // std::string compares as bytes: the order the docs promise
-        for (const std::string& id : ids) write_stdout(id + "\n");
+        std::vector<Neighbor> found = open_graph(ctx, a, false).neighbors(a.id, options);
+        // std::string compares as bytes: the order the docs promise
+        std::sort(found.begin(), found.end(), [](const Neighbor& x, const Neighbor& y) { return x.id < y.id; });
+        for (const Neighbor& n : found)
+            write_stdout(a.json ? nlohmann::json{{"id", n.id}, {"depth", n.depth}, {"edge", n.via.id}}.dump() + "\n"
+                                : n.id + "\n");
     } else if (command == "path") {
         PathOptions options;
         options.direction = direction_of(a.direction);
@@ -126,12 +145,12 @@ int run(Context& ctx, const GraphArgs& a, const std::string& command) {
         flush_stdout();
         return left ? exit_failure : exit_ok;
     } else if (command == "export") {
-        open_graph(ctx, a, false).export_node_link([](std::string_view piece) { write_stdout(piece); });
+        // Whole before it is printed: a failure midway (a damaged document) prints nothing rather than half a file.
+        std::string text;
+        open_graph(ctx, a, false).export_node_link([&](std::string_view piece) { text += piece; });
+        write_stdout(text);
     } else if (command == "import") {
-        const std::string text = read_input(a.file);
-        nlohmann::json data = nlohmann::json::parse(text, nullptr, false);
-        if (data.is_discarded())
-            throw CliError{exit_usage, (a.file == "-" ? std::string("stdin") : a.file) + " is not valid JSON"};
+        const nlohmann::json data = parse_json(read_input(a.file), a.file == "-" ? std::string("stdin") : a.file);
         open_graph(ctx, a, true).import_node_link(data);
     }
     flush_stdout();
@@ -155,7 +174,9 @@ void add_graph_command(CLI::App& app, Context& ctx) {
     };
     auto direction = [a](CLI::App* cmd, const char* help) {
         cmd->add_option("--direction", a->direction, help)->check(CLI::IsMember({"out", "in", "both"}));
-        cmd->add_option("--type", a->types, "only edges of this type (repeatable)")->type_name("TYPE");
+        cmd->add_option("--type", a->types, "only edges of this type (repeatable: --type a --type b)")
+            ->type_name("TYPE")
+            ->allow_extra_args(false);
     };
     const char* props = "the properties, a JSON object ('-': read from stdin; default {})";
 
@@ -174,6 +195,10 @@ void add_graph_command(CLI::App& app, Context& ctx) {
     c->add_option("JSON", a->properties, props);
     c->add_option("--id", a->id, "the edge's id (default: generated; exit 4 if taken)");
 
+    c = command(graph, "update-edge", "merge properties into an edge's (a null member removes one); prints the result");
+    c->add_option("EDGE_ID", a->id, "the edge's id")->required();
+    c->add_option("JSON", a->properties, "the properties to merge, a JSON object ('-': from stdin)")->required();
+
     c = command(graph, "get-node", "print a node's properties (exit 3 if there is no such node)");
     c->add_option("ID", a->id, "the node's id")->required();
     c = command(graph, "get-edge", "print an edge: {\"id\", \"from\", \"to\", \"type\", \"properties\"}");
@@ -187,18 +212,20 @@ void add_graph_command(CLI::App& app, Context& ctx) {
     c->add_option("ID", a->id, "the node's id")->required();
     a->direction = "out";
     direction(c, "out: edges leaving the node, in: arriving, both (default: out)");
+    c->add_flag("--json", a->json, "one line per edge: {\"id\", \"from\", \"to\", \"type\"}");
 
     c = command(graph, "neighbors", "the ids of the nodes 1 to K hops away, one per line, sorted by bytes");
     c->add_option("ID", a->id, "the node's id (not listed itself)")->required();
     direction(c, "follow edges out of nodes (default), into them, or both ways");
-    c->add_option("--depth", a->depth, "hops, at least 1 (default 1)")->check(CLI::PositiveNumber);
+    c->add_option("--depth", a->depth, "hops, at least 1 (default 1)")->check(CLI::Range(1u, 1000000u));
+    c->add_flag("--json", a->json, "one line per node: {\"id\": ..., \"depth\": hops, \"edge\": the edge it was reached by}");
 
     c = command(graph, "path", "the node ids of one shortest path FROM -> TO, one per line (exit 3 if there is none)");
     c->add_option("FROM", a->from, "the start node")->required();
     c->add_option("TO", a->to, "the end node")->required();
     direction(c, "follow edges in their direction (default: out), against it (in), or both ways");
     c->add_option("--max-depth", a->max_depth, "at most this many edges (default, or 0: no limit)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0u, 1000000u));
     c->add_flag("--json", a->json, "print {\"nodes\": [...], \"edges\": [{\"id\", \"from\", \"to\", \"type\"}, ...]}");
 
     c = command(graph, "find", "the ids of the nodes whose properties match a filter (docs/queries.md)");

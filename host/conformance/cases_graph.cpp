@@ -174,6 +174,9 @@ void add_graph_cases(std::vector<Case>& cases) {
         T_CHECK_EQ(g.edges_of("a", Direction::out).size(), size_t{2});
         T_CHECK_EQ(g.edges_of("a", Direction::in).size(), size_t{1});
         T_CHECK_EQ(g.edges_of("a", Direction::both).size(), size_t{3});
+        const std::string loop = g.create_edge("b", "b", "self");
+        T_CHECK_EQ(g.edges_of("b", Direction::both, {"self"}).size(), size_t{1});  // a self-loop once, not twice
+        T_CHECK(g.remove_edge(loop));
         const std::vector<EdgeRef> knows = g.edges_of("a", Direction::both, {"knows"});
         T_CHECK_EQ(knows.size(), size_t{2});
         for (const EdgeRef& k : knows) T_CHECK_EQ(k.type, std::string("knows"));
@@ -378,11 +381,40 @@ void add_graph_cases(std::vector<Case>& cases) {
         T_CHECK(g.get_edge(bc).has_value());
         T_CHECK_EQ(neighbor_ids(g, "b"), std::vector<std::string>{"c"});
         T_CHECK_EQ(neighbor_ids(g, "c"), std::vector<std::string>{});
-        s.write("kg/edges/junk", "not json");  // reported, never guessed at
+        // Reported, never guessed at: a document that is not JSON, a key outside the layout, an entry that is not
+        // <node>/<type>/<node>/<edge>, and ids under keys tote would not write for them ("%62" is "b").
+        s.write("kg/edges/junk", "not json");
+        s.write("kg/stray", "x");
+        s.write("kg/out/onlyone", "");
+        s.write("kg/nodes/%62", "{}");
         const GraphCheckReport junk = g.check(true);
-        T_CHECK_EQ(junk.problems.size(), size_t{1});
+        T_CHECK_EQ(junk.problems.size(), size_t{4});
         T_CHECK_EQ(junk.repaired, uint64_t{0});
-        T_CHECK(s.exists("kg/edges/junk"));
+        for (const char* key : {"kg/edges/junk", "kg/stray", "kg/out/onlyone", "kg/nodes/%62"}) T_CHECK(s.exists(key));
+    }});
+
+    cases.push_back({"graph: an edge whose keys could not be written is refused before anything is", need,
+                     [](Fixture& f) {
+        Graph g(f.store(), "kg");
+        const std::string a(255, 'a'), b(255, 'b'), type(255, 't'), id(255, 'e');
+        g.create_node(a);
+        g.create_node(b);
+        T_CHECK_STATUS(g.create_edge(a, b, type, json::object(), id), Status::invalid_argument);  // > 1024 bytes
+        T_CHECK(!g.get_edge(id).has_value());
+        T_CHECK(g.edges_of(a).empty());
+        T_CHECK(g.check().ok());
+        GraphBatch batch;
+        batch.put_edge(a, b, type, json::object(), id);
+        T_CHECK_STATUS(g.apply(batch), Status::invalid_argument);
+        T_CHECK(!g.get_edge(id).has_value());
+        // Importing: a file at fault (a long key, a link to a node nowhere) writes nothing at all.
+        json data = json::parse(R"({"nodes": [{"id": "x"}, {"id": "y"}], "links": [{"source": "x", "target": "y"}]})");
+        data["links"].push_back({{"source", "x"}, {"target", "ghost"}});
+        T_CHECK_STATUS(g.import_node_link(data), Status::not_found);
+        T_CHECK(!g.has_node("x"));
+        // A C++ {} is null: no properties, not an error.
+        g.create_node("n", {});
+        T_CHECK_EQ(g.get_node("n")->properties, json::object());
     }});
 
     cases.push_back({"graph: content search over node properties", need, [](Fixture& f) {

@@ -22,13 +22,14 @@ constexpr int kUpdateTries = 100;
 }  // namespace
 
 void GraphBatch::put_node(std::string id, nlohmann::json properties) {
-    require_object(properties, "node " + detail::quote(id));
+    properties = properties_or_empty(properties, "node " + detail::quote(id));
     nodes_.push_back(GraphNode{std::move(id), std::move(properties)});
 }
 
 std::string GraphBatch::put_edge(std::string from, std::string to, std::string type, nlohmann::json properties,
                                  std::string id) {
-    require_object(properties, "edge from " + detail::quote(from) + " to " + detail::quote(to));
+    properties = properties_or_empty(properties, "edge from " + detail::quote(from) + " to " + detail::quote(to) +
+                                                     " of type " + detail::quote(type));
     generated_.push_back(id.empty());
     if (id.empty()) id = generate_id();
     edges_.push_back(GraphEdge{id, std::move(from), std::move(to), std::move(type), std::move(properties)});
@@ -56,11 +57,11 @@ void Graph::step(std::string_view name) const {
 // --- nodes -----------------------------------------------------------------------------------------------------
 
 void Graph::create_node(std::string_view id, const nlohmann::json& properties) {
-    require_object(properties, "node " + detail::quote(id));
+    const nlohmann::json props = properties_or_empty(properties, "node " + detail::quote(id));
     WriteOptions options;
     options.create_only = true;
     try {
-        store_.write(node_key(id), properties.dump(), options);
+        store_.write(node_key(id), props.dump(), options);
     } catch (const Error& e) {
         if (e.status() != Status::already_exists) throw;
         throw Error(Status::already_exists, "node " + detail::quote(id) + " already exists in graph " + graph_name());
@@ -125,7 +126,7 @@ bool Graph::remove_node(std::string_view id) {
         for (size_t i = 0; i <= edges.size(); ++i) {
             if (i < edges.size()) {
                 keys.push_back(edge_key(edges[i].id));
-                keys.push_back(adjacency_key(true, edges[i]));
+                keys.push_back(adjacency_key(true, edges[i]));  // listed, so its keys are valid
                 keys.push_back(adjacency_key(false, edges[i]));
             } else {
                 keys.push_back(key);
@@ -175,9 +176,12 @@ void Graph::write_edge(const GraphEdge& edge, bool create_only) {
 std::string Graph::create_edge(std::string_view from, std::string_view to, std::string_view type,
                                const nlohmann::json& properties, std::string_view id) {
     GraphEdge edge{id.empty() ? generate_id() : std::string(id), std::string(from), std::string(to),
-                   std::string(type), properties};
-    require_object(properties, "edge " + detail::quote(edge.id));
-    (void)adjacency_key(true, EdgeRef{edge.id, edge.from, edge.to, edge.type});  // every id is valid, first
+                   std::string(type),
+                   properties_or_empty(properties, "edge from " + detail::quote(from) + " to " + detail::quote(to) +
+                                                       " of type " + detail::quote(type))};
+    // Every key is built (and so checked) before anything is written.
+    (void)adjacency_key(true, EdgeRef{edge.id, edge.from, edge.to, edge.type});
+    (void)adjacency_key(false, EdgeRef{edge.id, edge.from, edge.to, edge.type});
     for (std::string_view node : {from, to})
         if (!has_node(node))
             throw Error(Status::not_found, "cannot add an edge from " + detail::quote(from) + " to " +
@@ -222,9 +226,21 @@ GraphEdge Graph::update_edge(std::string_view id, const nlohmann::json& patch) {
 }
 
 void Graph::remove_edge_parts(const EdgeRef& e) {
+    std::string out_key, in_key;
+    try {
+        out_key = adjacency_key(true, e);
+        in_key = adjacency_key(false, e);
+    } catch (const Error& error) {
+        if (error.status() != Status::invalid_argument) throw;
+        // Entries that could never be keys were never written (an edge document an old writer left without
+        // them): the document is all there is to remove.
+        step("edge document");
+        store_.remove(edge_key(e.id));
+        return;
+    }
     if (store_.batch_removes_atomically()) {
         step("batch");
-        store_.remove_batch({edge_key(e.id), adjacency_key(true, e), adjacency_key(false, e)});
+        store_.remove_batch({edge_key(e.id), out_key, in_key});
         return;
     }
     // The document first, as in write_edge(): entries a crash leaves behind point at no document, and check
@@ -232,9 +248,9 @@ void Graph::remove_edge_parts(const EdgeRef& e) {
     step("edge document");
     store_.remove(edge_key(e.id));
     step("out entry");
-    store_.remove(adjacency_key(true, e));
+    store_.remove(out_key);
     step("in entry");
-    store_.remove(adjacency_key(false, e));
+    store_.remove(in_key);
 }
 
 bool Graph::remove_edge(std::string_view id) {
@@ -265,7 +281,8 @@ void Graph::apply(const GraphBatch& batch) {
             if (!has_node(*node))
                 throw Error(Status::not_found, "edge " + detail::quote(edge.id) + " from " + detail::quote(edge.from) +
                                                    " to " + detail::quote(edge.to) + ": node " + detail::quote(*node) +
-                                                   " is not in graph " + graph_name() + " nor in the batch");
+                                                   " is not in graph " + graph_name() +
+                                                   " (nor among the nodes written with it)");
             present.insert(*node);
         }
     }

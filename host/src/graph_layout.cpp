@@ -94,6 +94,11 @@ std::string Graph::adjacency_key(bool out, const EdgeRef& e) const {
     key += encode_segment(out ? e.to : e.from, "node id");
     key += '/';
     key += encode_segment(e.id, "edge id");
+    if (key.size() > TOTE_KEY_MAX)  // each id fits a segment, but the four together with the prefix may not
+        throw Error(Status::invalid_argument,
+                    "edge " + detail::quote(e.id.substr(0, 40)) + (e.id.size() > 40 ? "..." : "") + ": its index key would be " +
+                        std::to_string(key.size()) + " bytes, more than the " + std::to_string(TOTE_KEY_MAX) +
+                        " a key may have (shorten the node ids, the type, the edge id or the graph's prefix)");
     return key;
 }
 
@@ -141,6 +146,12 @@ nlohmann::json parse_node(std::string_view text, std::string_view key) {
     nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
     if (!doc.is_object()) corrupt(key, "a node document is a JSON object");
     return doc;
+}
+
+nlohmann::json properties_or_empty(const nlohmann::json& properties, std::string_view what) {
+    if (properties.is_null()) return nlohmann::json::object();  // a C++ `{}` is null: no properties
+    require_object(properties, what);
+    return properties;
 }
 
 void require_object(const nlohmann::json& properties, std::string_view what) {

@@ -32,6 +32,8 @@ nlohmann::json parse_node(std::string_view text, std::string_view key);
 
 // Throws Error(invalid_argument) unless properties is a JSON object.
 void require_object(const nlohmann::json& properties, std::string_view what);
+// properties, or {} for null (what `{}` is in C++); else as require_object.
+nlohmann::json properties_or_empty(const nlohmann::json& properties, std::string_view what);
 
 // A fresh id: the time in milliseconds and 64 random bits, as 28 hex digits (ids made later sort later).
 std::string generate_id();

@@ -11,6 +11,8 @@
 
 #include "key.hpp"
 
+#include <unordered_set>
+
 namespace tote {
 
 using namespace detail::graph;
@@ -72,9 +74,13 @@ void Graph::import_node_link(const nlohmann::json& data) {
     if (!links.is_array())
         throw Error(Status::invalid_argument, std::string("node-link JSON: \"") + links_name + "\" must be an array");
 
-    // Batches of this many nodes or edges: each one store batch (atomic where the backend has them).
+    // The whole file is read and checked first — shapes, ids, keys, and that every link's nodes exist in the file
+    // or the graph — so a file at fault writes nothing. Then batches of this many nodes or edges, each one store
+    // batch (atomic where the backend has them): a store failing midway keeps the batches before it.
     constexpr size_t kChunk = 1000;
-    GraphBatch batch;
+    std::vector<GraphNode> nodes;
+    std::vector<GraphEdge> edges;
+    std::unordered_set<std::string> known;
     size_t index = 0;
     for (const nlohmann::json& item : data["nodes"]) {
         const std::string what = "nodes[" + std::to_string(index++) + "]";
@@ -82,11 +88,9 @@ void Graph::import_node_link(const nlohmann::json& data) {
             throw Error(Status::invalid_argument, "node-link JSON: " + what + " must be an object with an \"id\"");
         nlohmann::json properties = item;
         properties.erase("id");
-        batch.put_node(id_text(item["id"], what + ".id"), std::move(properties));
-        if (batch.size() >= kChunk) {
-            apply(batch);
-            batch.clear();
-        }
+        nodes.push_back(GraphNode{id_text(item["id"], what + ".id"), std::move(properties)});
+        (void)node_key(nodes.back().id);
+        known.insert(nodes.back().id);
     }
     index = 0;
     for (const nlohmann::json& item : links) {
@@ -94,17 +98,41 @@ void Graph::import_node_link(const nlohmann::json& data) {
         if (!item.is_object() || !item.contains("source") || !item.contains("target"))
             throw Error(Status::invalid_argument,
                         "node-link JSON: " + what + " must be an object with a \"source\" and a \"target\"");
-        nlohmann::json properties = item;
-        for (const char* name : {"source", "target", "key", "type"}) properties.erase(name);
-        std::string type = "edge";
+        GraphEdge edge;
+        edge.from = id_text(item["source"], what + ".source");
+        edge.to = id_text(item["target"], what + ".target");
+        edge.type = "edge";
         if (item.contains("type")) {
             if (!item["type"].is_string())
                 throw Error(Status::invalid_argument, "node-link JSON: " + what + ".type must be a string");
-            type = item["type"].get<std::string>();
+            edge.type = item["type"].get<std::string>();
         }
-        batch.put_edge(id_text(item["source"], what + ".source"), id_text(item["target"], what + ".target"),
-                       std::move(type), std::move(properties),
-                       item.contains("key") ? id_text(item["key"], what + ".key") : "");
+        if (item.contains("key")) edge.id = id_text(item["key"], what + ".key");
+        edge.properties = item;
+        for (const char* name : {"source", "target", "key", "type"}) edge.properties.erase(name);
+        (void)adjacency_key(true, EdgeRef{edge.id.empty() ? std::string(28, '0') : edge.id, edge.from, edge.to, edge.type});
+        (void)adjacency_key(false, EdgeRef{edge.id.empty() ? std::string(28, '0') : edge.id, edge.from, edge.to, edge.type});
+        for (const std::string* node : {&edge.from, &edge.to}) {
+            if (known.count(*node)) continue;
+            if (!has_node(*node))
+                throw Error(Status::not_found, "node-link JSON: " + what + " links node " + detail::quote(*node) +
+                                                   ", which is neither in the file nor in graph " + graph_name() +
+                                                   "; nothing was imported");
+            known.insert(*node);
+        }
+        edges.push_back(std::move(edge));
+    }
+    GraphBatch batch;
+    for (GraphNode& node : nodes) {
+        batch.put_node(std::move(node.id), std::move(node.properties));
+        if (batch.size() >= kChunk) {
+            apply(batch);
+            batch.clear();
+        }
+    }
+    for (GraphEdge& edge : edges) {
+        batch.put_edge(std::move(edge.from), std::move(edge.to), std::move(edge.type), std::move(edge.properties),
+                       std::move(edge.id));
         if (batch.size() >= kChunk) {
             apply(batch);
             batch.clear();

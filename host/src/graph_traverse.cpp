@@ -46,7 +46,13 @@ void adjacent(const Store& store, const std::string& graph_prefix, std::string_v
               const std::vector<std::string>& types, std::vector<EdgeRef>& edges) {
     edges.clear();
     if (direction != Direction::in) list_adjacency(store, graph_prefix, node, true, types, edges);
-    if (direction != Direction::out) list_adjacency(store, graph_prefix, node, false, types, edges);
+    if (direction == Direction::out) return;
+    const size_t outgoing = edges.size();
+    list_adjacency(store, graph_prefix, node, false, types, edges);
+    if (direction == Direction::both)  // a self-loop is in both listings: keep its out entry only
+        edges.erase(std::remove_if(edges.begin() + static_cast<std::ptrdiff_t>(outgoing), edges.end(),
+                                   [](const EdgeRef& e) { return e.from == e.to; }),
+                    edges.end());
 }
 
 const std::string& other_end(const EdgeRef& e, std::string_view node) { return e.from == node ? e.to : e.from; }

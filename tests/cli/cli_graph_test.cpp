@@ -188,13 +188,39 @@ json.dump(nx.node_link_data(h), open(sys.argv[2], "w"))
     CHECK(tote({"graph", copy, "nx", "edges", "1"}).out.find("\t1\tt\ttwo\n") != std::string::npos);
 }
 
+TEST_CASE("graph: --json output, update-edge, and an export that fails prints nothing") {
+    Cli tote;
+    const std::string url = small_graph(tote, "json");
+    auto r = tote({"graph", url, "kg", "neighbors", "alice", "--json"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("{\"depth\":1,\"edge\":\"e1\",\"id\":\"acme\"}\n") == 0);
+    r = tote({"graph", url, "kg", "edges", "alice", "--json", "--type", "works_at"});
+    CHECK(nlohmann::json::parse(r.out) == nlohmann::json::parse(R"({"id": "e1", "from": "alice", "to": "acme", "type": "works_at"})"));
+    CHECK(tote({"graph", url, "kg", "neighbors", "--type", "knows", "alice"}).out == "bob\n");  // --type takes one value
+    r = tote({"graph", url, "kg", "update-edge", "e1", R"({"since": null, "role": "cto"})"});
+    CHECK(r.out == "{\"role\":\"cto\"}\n");
+    CHECK(tote({"graph", url, "kg", "update-edge", "nope", "{}"}).exit_code == 3);
+    r = tote({"graph", url, "kg", "add-node", "x", "{bad"});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "line 1, column 2"));
+    CHECK(tote({"graph", url, "kg", "add-node", "x", ""}).exit_code == 2);
+    r = tote({"graph", url, "kg", "neighbors", "alice", "--depth", "0"});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "not in range 1 to"));
+    REQUIRE(tote({"graph", url, "kg", "add-node", "clash", R"({"id": "x"})"}).exit_code == 0);
+    r = tote({"graph", url, "kg", "export"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());  // not half a file
+    CHECK(contains(r.err, "node 'clash' has a property named 'id'"));
+}
+
 TEST_CASE("graph is documented, and completed") {
     Cli tote;
     auto help = tote({"graph", "--help"});
     CHECK(help.exit_code == 0);
     const std::string docs = tote::test::read_file(TOTE_SOURCE_DIR "/docs/cli.md");
     CHECK(contains(docs, "| `tote graph STORE GRAPH COMMAND"));
-    for (const char* command : {"add-node", "update-node", "add-edge", "get-node", "get-edge", "rm-node", "rm-edge",
+    for (const char* command : {"add-node", "update-node", "add-edge", "update-edge", "get-node", "get-edge", "rm-node", "rm-edge",
                                 "edges", "neighbors", "path", "find", "check", "export", "import"}) {
         INFO(command);
         CHECK(contains(help.out, command));
