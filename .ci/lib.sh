@@ -22,6 +22,8 @@ TOTE_PACKAGES=(
   help2man man-db                        # the tote man page, generated from its --help; tests render it with man
   bash-completion                        # tests/cli: the bash completion script is tested in a real bash
   python3-networkx                       # tests/cli: NetworkX reads what `tote graph export` writes, and back
+  pybind11-dev python3-dev python3-pytest  # the Python package (host/python) and its tests (tests/python)
+  python3-diskcache                      # bench/python compares the package with it
 )
 
 tote_install_packages() {

@@ -53,4 +53,15 @@ flags="$(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs tote)"
 # shellcheck disable=SC2086
 cc -std=c11 -Wall -Wextra -Werror -o "$stage/app" "$stage/app.c" $flags -Wl,-rpath,"$(PKG_CONFIG_PATH="$pcdir" pkg-config --variable=libdir tote)"
 [ "$("$stage/app" "sqlite://$stage/app.db")" = "from C" ] || { echo "FAIL: the C application" >&2; exit 1; }
+# The Python package, when built: imports from the moved tree (libtote found through its $ORIGIN run path) and
+# uses the installed plugins.
+if [ -d "$stage/moved/lib/python3/dist-packages/tote" ]; then
+  PYTHONPATH="$stage/moved/lib/python3/dist-packages" /usr/bin/python3 -c "
+import sys, tote
+s = tote.open('sqlite://$stage/py.db', create=True)
+s['k'] = b'from Python'
+assert s['k'] == b'from Python', s['k']
+assert tote.__file__.startswith('$stage/moved/'), tote.__file__
+" || { echo "FAIL: the installed Python package" >&2; exit 1; }
+fi
 echo "install check passed"
