@@ -32,6 +32,16 @@ Sizes quick_sizes() {
     s.stream_records = 1000;
     s.stream_reads = 1000;
     s.query_docs = 2000;
+    s.graph_nodes = 10000;
+    s.graph_edges = 100000;
+    s.graph_nodes_json = 200;
+    s.graph_edges_json = 2000;
+    s.graph_nodes_postgres = 2000;
+    s.graph_edges_postgres = 20000;
+    s.graph_lookups = 2000;
+    s.graph_paths = 50;
+    s.graph_lookups_small = 500;
+    s.graph_paths_small = 10;
     return s;
 }
 

@@ -29,6 +29,17 @@ struct Sizes {
     long stream_records = 40000;    // stream: the 100-byte records of the stream the ranged reads read (4 MB)
     long stream_reads = 50000;      // stream: ranged reads of 4 KiB
     long query_docs = 100000;       // query: JSON documents of ~300 bytes
+    long graph_nodes = 100000;      // graph: the generated graph sqlite gets (power-law degrees)
+    long graph_edges = 1000000;
+    long graph_nodes_json = 2000;   // graph: json's smaller graph (three files, up to two directories an edge)
+    long graph_edges_json = 20000;
+    long graph_nodes_postgres = 10000;  // graph: postgres's (a round trip per node a build checks)
+    long graph_edges_postgres = 100000;
+    int graph_build_reps = 1;       // graph: trials of each build (a full one takes over a minute through tote)
+    long graph_lookups = 20000;     // graph: neighbour lookups of random nodes (sqlite)
+    long graph_paths = 500;         // graph: shortest paths between random pairs (sqlite)
+    long graph_lookups_small = 5000;  // graph: the same on json and postgres
+    long graph_paths_small = 50;
 };
 
 Sizes full_sizes();

@@ -4,10 +4,11 @@
 //
 //   tote-bench [--quick] [--json] [--workload NAME]... [--reps N] [--dir DIR]
 //
-// Workloads: batch-put, durable-put, random-get, list, copy, call-overhead, discovery, stream, query, and servers (batch-put,
-// random-get and list on private postgres and redis servers, when those are installed). --quick runs them small
-// (CI checks that they run, not how fast). --dir is where stores go (default: a new directory under $TMPDIR,
-// removed at the end). Results and how to read them: docs/performance.md.
+// Workloads: batch-put, durable-put, random-get, list, copy, call-overhead, discovery, stream, query, servers (batch-put,
+// random-get and list on private postgres and redis servers, when those are installed), and graph (tote::Graph's
+// build, neighbours and shortest paths). --quick runs them small (CI checks that they run, not how fast). --dir is
+// where stores go (default: a new directory under $TMPDIR, removed at the end). Results and how to read them:
+// docs/performance.md.
 #include "workloads.hpp"
 
 #include <boost/dll/runtime_symbol_info.hpp>
@@ -30,7 +31,8 @@ namespace {
 void usage() {
     std::fprintf(stderr,
                  "usage: tote-bench [--quick] [--json] [--workload NAME]... [--reps N] [--dir DIR]\n"
-                 "workloads: batch-put durable-put random-get list copy call-overhead discovery stream query servers\n");
+                 "workloads: batch-put durable-put random-get list copy call-overhead discovery stream query servers "
+                 "graph\n");
 }
 
 }  // namespace
@@ -56,9 +58,9 @@ int main(int argc, char** argv) {
         {"batch-put", batch_put}, {"durable-put", durable_put}, {"random-get", random_get}, {"list", list},
         {"stream", stream},
         {"copy", copy},           {"call-overhead", call_overhead}, {"discovery", discovery},
-        {"query", query_documents}, {"servers", servers}};
+        {"query", query_documents}, {"servers", servers}, {"graph", graph_layer}};
     const std::vector<std::string> order = {"batch-put", "durable-put", "random-get", "list", "copy", "call-overhead",
-                                            "discovery", "stream", "query", "servers"};
+                                            "discovery", "stream", "query", "servers", "graph"};
     if (chosen.empty()) chosen = order;
     for (const auto& w : chosen)
         if (!workloads.count(w)) {

@@ -44,6 +44,9 @@ std::vector<Result> stream(const Env& env);
 std::vector<Result> query_documents(const Env& env);
 // servers: batch-put, random-get and list on private postgres and redis servers, against raw libpq / hiredis.
 std::vector<Result> servers(const Env& env);
+// graph: build a power-law graph through tote::Graph (sqlite, json, postgres), then neighbours of random nodes
+// and shortest paths between random pairs, against an edge table indexed on src and dst (json: the files).
+std::vector<Result> graph_layer(const Env& env);
 
 }  // namespace tote::bench
 
