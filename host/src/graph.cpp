@@ -7,6 +7,7 @@
 
 #include <tote/tote_plugin.h>
 
+#include <mutex>
 #include <set>
 #include <unordered_set>
 
@@ -42,7 +43,28 @@ void GraphBatch::clear() {
     generated_.clear();
 }
 
-Graph::Graph(Store store, std::string prefix) : store_(std::move(store)), prefix_(detail::normalize_prefix(prefix)) {
+struct Graph::KnownNodes {
+    static constexpr size_t kMax = size_t{1} << 20;  // ids remembered, at most (then forgotten all at once)
+    std::mutex mutex;
+    std::unordered_set<std::string> ids;
+
+    bool contains(const std::string& id) {
+        std::lock_guard<std::mutex> lock(mutex);
+        return ids.count(id) != 0;
+    }
+    void add(const std::string& id) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (ids.size() >= kMax) ids.clear();
+        ids.insert(id);
+    }
+    void forget(const std::string& id) {
+        std::lock_guard<std::mutex> lock(mutex);
+        ids.erase(id);
+    }
+};
+
+Graph::Graph(Store store, std::string prefix)
+    : known_(std::make_shared<KnownNodes>()), store_(std::move(store)), prefix_(detail::normalize_prefix(prefix)) {
     if (prefix_.empty())
         throw Error(Status::invalid_argument, "a graph needs a prefix of its own (a key such as \"kg\"), not the "
                                               "whole store");
@@ -66,6 +88,7 @@ void Graph::create_node(std::string_view id, const nlohmann::json& properties) {
         if (e.status() != Status::already_exists) throw;
         throw Error(Status::already_exists, "node " + detail::quote(id) + " already exists in graph " + graph_name());
     }
+    known_->add(std::string(id));
 }
 
 std::string Graph::create_node_with_new_id(const nlohmann::json& properties) {
@@ -112,6 +135,7 @@ GraphNode Graph::update_node(std::string_view id, const nlohmann::json& patch) {
 
 bool Graph::remove_node(std::string_view id) {
     const std::string key = node_key(id);
+    known_->forget(std::string(id));
     const bool existed = store_.exists(key);
     std::set<std::string> seen;  // a self-loop is listed both ways
     std::vector<EdgeRef> edges;
@@ -277,13 +301,14 @@ void Graph::apply(const GraphBatch& batch) {
         writes.push_back({adjacency_key(true, ref), "", {}});
         writes.push_back({adjacency_key(false, ref), "", {}});
         for (const std::string* node : {&edge.from, &edge.to}) {
-            if (present.count(*node)) continue;
+            if (present.count(*node) || known_->contains(*node)) continue;
             if (!has_node(*node))
                 throw Error(Status::not_found, "edge " + detail::quote(edge.id) + " from " + detail::quote(edge.from) +
                                                    " to " + detail::quote(edge.to) + ": node " + detail::quote(*node) +
                                                    " is not in graph " + graph_name() +
                                                    " (nor among the nodes written with it)");
             present.insert(*node);
+            known_->add(*node);
         }
     }
     // Only edges given an id can replace one (generated ids are new); find those whose old entries must go.
@@ -296,6 +321,7 @@ void Graph::apply(const GraphBatch& batch) {
     }
     step("batch");
     store_.write_batch(writes);
+    for (const GraphNode& node : batch.nodes_) known_->add(node.id);
     for (const EdgeRef& e : stale) {
         store_.remove(adjacency_key(true, e));
         store_.remove(adjacency_key(false, e));

@@ -81,8 +81,6 @@ std::vector<EdgeRef> Graph::edges_of(std::string_view id, Direction direction,
 void Graph::neighbors(std::string_view id, const NeighborOptions& options,
                       const std::function<bool(const Neighbor&)>& on_node) const {
     if (options.depth < 1) throw Error(Status::invalid_argument, "neighbors: the depth must be at least 1");
-    if (!has_node(id))
-        throw Error(Status::not_found, "node " + detail::quote(id) + " is not in graph " + graph_name());
     std::unordered_set<std::string> seen{std::string(id)};
     std::vector<std::string> frontier{std::string(id)}, next;
     std::vector<EdgeRef> edges;
@@ -90,6 +88,9 @@ void Graph::neighbors(std::string_view id, const NeighborOptions& options,
         next.clear();
         for (const std::string& node : frontier) {
             adjacent(store_, prefix_, node, options.direction, options.types, edges);
+            // Whether the node exists is asked only when it has no edges: one round trip fewer for the rest.
+            if (depth == 1 && edges.empty() && !has_node(id))
+                throw Error(Status::not_found, "node " + detail::quote(id) + " is not in graph " + graph_name());
             for (EdgeRef& e : edges) {
                 const std::string& other = other_end(e, node);
                 if (!seen.insert(other).second) continue;
@@ -129,10 +130,16 @@ struct Side {
 
 std::optional<Path> Graph::shortest_path(std::string_view from, std::string_view to,
                                          const PathOptions& options) const {
-    for (std::string_view node : {from, to})
-        if (!has_node(node))
-            throw Error(Status::not_found, "node " + detail::quote(node) + " is not in graph " + graph_name());
-    if (from == to) return Path{{std::string(from)}, {}};
+    // Whether the ends exist is asked only when no path is found (a path found passes through both).
+    auto require_ends = [&] {
+        for (std::string_view node : {from, to})
+            if (!has_node(node))
+                throw Error(Status::not_found, "node " + detail::quote(node) + " is not in graph " + graph_name());
+    };
+    if (from == to) {
+        require_ends();
+        return Path{{std::string(from)}, {}};
+    }
 
     Side forward{options.direction, {}, {std::string(from)}};
     Side backward{reversed(options.direction), {}, {std::string(to)}};
@@ -170,7 +177,10 @@ std::optional<Path> Graph::shortest_path(std::string_view from, std::string_view
         ++side.depth;
         if (!meeting.empty()) break;
     }
-    if (meeting.empty() || (options.max_depth != 0 && best > options.max_depth)) return std::nullopt;
+    if (meeting.empty() || (options.max_depth != 0 && best > options.max_depth)) {
+        require_ends();
+        return std::nullopt;
+    }
 
     Path path;
     for (std::string node = meeting; node != from;) {  // back from the meeting to the start

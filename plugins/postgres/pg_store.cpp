@@ -121,7 +121,9 @@ Statements::Statements(const std::string& t, const Sql& q)
            q.types({Type::text})},
       any_in{3, "SELECT 1 FROM " + t + " WHERE key >= $1 AND key < $2 AND " + q.live(3) + " LIMIT 1",
              q.types({Type::text, Type::text})},
-      any_expiring{4, q.expiry ? "SELECT 1 FROM " + t + " WHERE expires_ns IS NOT NULL LIMIT 1" : "SELECT 1 WHERE false",
+      // ORDER BY the indexed column: without statistics (a table just loaded, before autovacuum analyses it) the
+      // planner would scan the whole table for "IS NOT NULL LIMIT 1"; ordered, it takes the partial index.
+      any_expiring{4, q.expiry ? "SELECT 1 FROM " + t + " WHERE expires_ns IS NOT NULL ORDER BY expires_ns LIMIT 1" : "SELECT 1 WHERE false",
                    {}},
       // Two listing statements, not one with an optional bound: a generic plan for "($2 IS NULL OR key < $2)"
       // would scan past the end of the prefix to the end of the table. The live variants check each row's expiry

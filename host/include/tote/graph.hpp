@@ -34,6 +34,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -169,7 +170,8 @@ public:
     void edges(const std::function<bool(const GraphEdge&)>& on_edge) const;
 
     // Writes a batch of nodes and edges: one atomic store batch where the backend has them (else in an order
-    // check() can mend). Each edge's nodes must exist, in the batch or the store.
+    // check() can mend). Each edge's nodes must exist, in the batch or the store; for a bulk load, nodes this
+    // Graph wrote or found before are not looked up again.
     void apply(const GraphBatch& batch);
 
     // Examines every document and adjacency entry; with repair, removes adjacency entries without a matching
@@ -194,6 +196,11 @@ private:
     void write_edge(const GraphEdge& edge, bool create_only);
     void remove_edge_parts(const EdgeRef& edge);
     std::string graph_name() const;
+
+    struct KnownNodes;
+    // Nodes apply() need not look up again: written or seen by this Graph (and its copies). Bounded; a node removed
+    // by another process meanwhile is what check() finds as an edge to a missing node.
+    std::shared_ptr<KnownNodes> known_;
 
     Store store_;
     std::string prefix_;
