@@ -38,6 +38,9 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "one storage interface, with storage backe
 set(CPACK_GENERATOR "DEB;TGZ")
 set(CPACK_STRIP_FILES ON)  # Release binaries, as Debian ships them; dynamic symbols are kept
 set(CPACK_COMPONENTS_ALL runtime sdk)
+if(TOTE_BUILD_PYTHON)
+  list(APPEND CPACK_COMPONENTS_ALL python)
+endif()
 
 # Debian: one package per component.
 set(CPACK_DEB_COMPONENT_INSTALL ON)
@@ -82,6 +85,29 @@ string(CONCAT CPACK_DEBIAN_SDK_DESCRIPTION
   "extension headers, a C++ helper, tote_add_plugin() for CMake) or an application\n"
   "using libtote: headers, a CMake package (find_package(tote)) and pkg-config\n"
   "files (tote, tote-sdk). Plugins built against the SDK may use any license.")
+
+# The Python package (host/python): python3-tote, for Debian's python3 of the version it was built for (the
+# compiled module's name carries that version: cpython-311-…).
+if(TOTE_BUILD_PYTHON)
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_NAME python3-tote)
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_SECTION python)
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_SHLIBDEPS ON)
+  # dpkg-shlibdeps must find libtote, which is in the tote package being made beside this one, not installed.
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${PROJECT_BINARY_DIR}/lib")
+  string(REPLACE "." ";" _pyv "${TOTE_PYTHON_VERSION}")
+  list(GET _pyv 0 _pymajor)
+  list(GET _pyv 1 _pyminor)
+  math(EXPR _pynext "${_pyminor} + 1")
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_DEPENDS
+      "tote (= ${TOTE_DEB_VERSION}), python3 (>= ${_pymajor}.${_pyminor}), python3 (<< ${_pymajor}.${_pynext})")
+  string(CONCAT CPACK_DEBIAN_PYTHON_DESCRIPTION
+    "Python package for tote, one storage interface with plugin backends\n"
+    "tote gives applications one interface for storing values under keys, and loads\n"
+    "the backend as a plugin: json, sqlite, postgres, redis and third-party ones.\n"
+    "This package holds the Python module: import tote, then tote.open(url) gives a\n"
+    "store with reads, writes, conditional writes, appends, listings, queries over\n"
+    "JSON documents, locks and graphs, on every backend.")
+endif()
 
 # Per-generator settings, read by cpack for each generator it runs: the .deb installs under /usr.
 set(CPACK_PROJECT_CONFIG_FILE "${CMAKE_CURRENT_LIST_DIR}/ToteCPackGenerator.cmake")

@@ -74,3 +74,7 @@ install(FILES "${_doc}/copyright" "${_doc}/changelog.Debian.gz" "${PROJECT_SOURC
 install(FILES "${_doc}/copyright" "${_doc}/changelog.Debian.gz" "${PROJECT_SOURCE_DIR}/docs/plugin-guide.md"
               "${PROJECT_SOURCE_DIR}/docs/abi.md"
         DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/tote-dev" COMPONENT sdk)
+if(TOTE_BUILD_PYTHON)
+  install(FILES "${_doc}/copyright" "${_doc}/changelog.Debian.gz" "${PROJECT_SOURCE_DIR}/docs/python.md"
+          DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/python3-tote" COMPONENT python)
+endif()

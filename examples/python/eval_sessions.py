@@ -40,15 +40,21 @@ class ToteSessionStorage:
     # --- sessions ---
 
     def save(self, session: Session) -> None:
-        """Writes the session and all its results, in one atomic batch where the backend has them."""
+        """Writes the session and all its results (in one atomic batch where the backend has them), then removes
+        the results it no longer has."""
+        _check_name(session.name)
         items = [(f"{session.name}/session.json", _json({"name": session.name, "status": session.status,
                                                            "metadata": session.metadata}))]
         items += [(self._result_key(session.name, r["item_id"]), _json(r)) for r in session.results]
+        kept = {key for key, _ in items}
+        stale = [k for k in self.store.list(f"{session.name}/results", recursive=True) if k not in kept]
         self.store.write_batch(items)
+        self.store.remove_batch(stale)
 
     def save_result(self, name: str, result: Dict[str, Any]) -> None:
         """Adds or replaces one result of a session while it runs."""
-        self.store.write_json(self._result_key(name, result["item_id"]), result)
+        self.store.write_json(self._result_key(name, result["item_id"]), result)  # item ids may hold '/'
+
 
     def load(self, name: str) -> Optional[Session]:
         """The session, or None if there is none of that name."""
@@ -56,7 +62,7 @@ class ToteSessionStorage:
             meta = self.store.read_json(f"{name}/session.json")
         except tote.NotFound:
             return None
-        results = [doc for _, doc in self.store.find(f"{name}/results")]
+        results = [doc for _, doc in self.store.find(f"{name}/results", recursive=True)]
         return Session(meta["name"], meta.get("status", "running"), meta.get("metadata", {}), results)
 
     def list_names(self) -> List[str]:
@@ -68,6 +74,7 @@ class ToteSessionStorage:
 
     def rename(self, old_name: str, new_name: str) -> None:
         """Moves every key of the session; ValueError if old_name does not exist or new_name does."""
+        _check_name(new_name)
         if not self.exists(old_name):
             raise ValueError(f"{old_name}: session not found.")
         if self.exists(new_name):
@@ -101,14 +108,19 @@ class ToteSessionStorage:
     # --- queries ---
 
     def get_failed_results(self, name: str) -> List[Dict[str, Any]]:
-        return [doc for _, doc in self.store.find(f"{name}/results", where=FAILED)]
+        return [doc for _, doc in self.store.find(f"{name}/results", where=FAILED, recursive=True)]
 
     def get_error_results(self, name: str) -> List[Dict[str, Any]]:
-        return [doc for _, doc in self.store.find(f"{name}/results", where=ERRORED)]
+        return [doc for _, doc in self.store.find(f"{name}/results", where=ERRORED, recursive=True)]
 
     @staticmethod
     def _result_key(name: str, item_id: Any) -> str:
         return f"{name}/results/{item_id}.json"
+
+
+def _check_name(name: str) -> None:
+    if not name or "/" in name:
+        raise ValueError(f"{name!r}: a session name is one non-empty key segment (no '/')")
 
 
 def _json(document: Any) -> bytes:

@@ -59,12 +59,14 @@ class ToteFileBackend:
         return out
 
     def exists(self, path: str) -> bool:
-        return self.store.stat(_key(path)) is not None
+        return not _key(path) or self.store.stat(_key(path)) is not None  # "" is the root, always there
 
     def is_file(self, path: str) -> bool:
         return self.store.exists(_key(path))
 
     def is_dir(self, path: str) -> bool:
+        if not _key(path):
+            return True
         st = self.store.stat(_key(path))
         return st is not None and st.kind == "prefix"
 

@@ -35,6 +35,12 @@ def test_eval_sessions(location):
     assert storage.load("baseline").name == "baseline"
     with pytest.raises(ValueError):
         storage.rename("nothing", "x")
+    # Saving again with fewer results drops the others; item ids may hold '/'; names may not.
+    storage.save(Session("baseline", results=[{"item_id": "a/1", "score": 0, "error": None}]))
+    assert [r["item_id"] for r in storage.load("baseline").results] == ["a/1"]
+    assert [r["item_id"] for r in storage.get_failed_results("baseline")] == ["a/1"]
+    with pytest.raises(ValueError):
+        storage.rename("baseline", "baseline/x")
     storage.delete("other")
     with pytest.raises(ValueError, match="not found"):
         storage.delete("other")
@@ -60,6 +66,7 @@ def test_file_manager(location):
     assert fm.list_files("data", extensions=[".bin"], recursive=True) == ["data/raw/blob.bin"]
     assert fm.list_files("nowhere") == []
     assert fm.exists("data") and fm.exists("data/config.json") and not fm.exists("nope")
+    assert fm.exists("") and fm.is_dir("")
     assert fm.is_dir("data") and not fm.is_file("data")
     assert fm.is_file("data/config.json") and not fm.is_dir("data/config.json")
     assert fm.list_dir("data") == ["config.json", "notes.txt", "raw"]

@@ -15,12 +15,19 @@ Direction direction_of(const std::string& d) {
     if (d == "out") return Direction::out;
     if (d == "in") return Direction::in;
     if (d == "both") return Direction::both;
-    throw py::value_error("direction must be 'out', 'in' or 'both', not '" + d + "'");
+    throw tote::Error(Status::invalid_argument, "direction must be 'out', 'in' or 'both', not '" + d + "'");
 }
 
 py::tuple edge_tuple(const EdgeRef& e) { return py::make_tuple(e.id, e.from, e.to, e.type); }
 
-nlohmann::json parse(const std::string& text) { return nlohmann::json::parse(text); }
+// The package sends JSON it made itself; anything else is the caller's mistake, said as tote says it.
+nlohmann::json parse(const std::string& text) {
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        throw tote::Error(Status::invalid_argument, std::string("not valid JSON: ") + e.what());
+    }
+}
 
 }  // namespace
 

@@ -57,7 +57,8 @@ void bind_store(py::module_& m) {
                      value = s.read(key);
                  }
                  return py::bytes(value);
-             })
+             },
+             py::arg("key"))
         .def("try_read",
              [](const Store& s, const std::string& key) -> py::object {
                  std::optional<std::string> value;
@@ -67,7 +68,8 @@ void bind_store(py::module_& m) {
                  }
                  if (!value) return py::none();
                  return py::bytes(*value);
-             })
+             },
+             py::arg("key"))
         .def("read_range",
              [](const Store& s, const std::string& key, uint64_t offset, uint64_t length) {
                  std::string value;
@@ -76,7 +78,8 @@ void bind_store(py::module_& m) {
                      value = s.read_range(key, offset, length);
                  }
                  return py::bytes(value);
-             })
+             },
+             py::arg("key"), py::arg("offset"), py::arg("length"))
         .def(
             "write",
             [](Store& s, const std::string& key, py::handle value, bool create_only, std::optional<uint64_t> if_version,
@@ -105,8 +108,8 @@ void bind_store(py::module_& m) {
                 return py::make_tuple(r.offset, r.version);
             },
             py::arg("key"), py::arg("data"), py::arg("if_size") = py::none())
-        .def("stat", &Store::stat, GilFree())
-        .def("exists", &Store::exists, GilFree())
+        .def("stat", &Store::stat, py::arg("key"), GilFree())
+        .def("exists", &Store::exists, py::arg("key"), GilFree())
         .def("remove", &Store::remove, py::arg("key"), py::arg("recursive") = false, GilFree())
         .def("rename", &Store::rename, py::arg("src"), py::arg("dst"), py::arg("replace") = true, GilFree())
         .def("write_batch",
@@ -120,8 +123,9 @@ void bind_store(py::module_& m) {
                  }
                  py::gil_scoped_release release;
                  s.write_batch(writes);
-             })
-        .def("remove_batch", &Store::remove_batch, GilFree())
+             },
+             py::arg("items"))
+        .def("remove_batch", &Store::remove_batch, py::arg("keys"), GilFree())
         .def("info", &Store::info, GilFree())
         .def(
             "_list_block",
@@ -180,7 +184,7 @@ void bind_store(py::module_& m) {
                 return s.lock(name, o);
             },
             py::arg("name"), py::arg("owner") = "", py::arg("lease_ms") = 0, py::arg("take_stale") = true)
-        .def("is_locked", &Store::is_locked, GilFree())
+        .def("is_locked", &Store::is_locked, py::arg("name"), GilFree())
         .def("lock_info",
              [](const Store& s, const std::string& name) -> py::object {
                  std::optional<LockInfo> info;
@@ -190,7 +194,8 @@ void bind_store(py::module_& m) {
                  }
                  if (!info) return py::none();
                  return lock_dict(*info);
-             })
+             },
+             py::arg("name"))
         .def("locks",
              [](const Store& s) {
                  std::vector<LockInfo> infos;
@@ -202,7 +207,7 @@ void bind_store(py::module_& m) {
                  for (const LockInfo& i : infos) out.append(lock_dict(i));
                  return out;
              })
-        .def("break_lock", &Store::break_lock, GilFree());
+        .def("break_lock", &Store::break_lock, py::arg("name"), GilFree());
 }
 
 }  // namespace tote::python

@@ -32,3 +32,14 @@ def test_graph(store):
     assert copy.neighbors("acme", direction="in") == g.neighbors("acme", direction="in")
     assert g.remove_node("acme") is True
     assert g.neighbors("alice") == []
+
+
+def test_graph_errors_are_tote_errors(store):
+    g = tote.Graph(store, "kg")
+    g.create_node("a")
+    with pytest.raises(tote.InvalidArgument):
+        g.import_node_link("not json")
+    with pytest.raises(tote.InvalidArgument):
+        g.create_node("b", {"x": float("inf")})
+    with pytest.raises(tote.InvalidArgument):
+        g.edges_of("a", "sideways")

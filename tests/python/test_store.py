@@ -143,3 +143,21 @@ def test_properties(store, store_url):
     assert "://" in store.url and store.plugin in ("json", "sqlite", "postgres", "redis")
     assert isinstance(store.batch_is_atomic, bool)
     assert repr(store).startswith("tote.Store(")
+
+
+def test_keywords_json_errors_and_clear(store):
+    store.write(key="k", value=b"v")
+    assert store.read(key="k") == b"v" and store.stat(key="k").size == 1 and store.exists(key="k")
+    assert "d/" not in store and "" not in store
+    store.write("bad.json", b"{not json")
+    with pytest.raises(tote.Corrupt, match="bad.json"):
+        store.read_json("bad.json")
+    with pytest.raises(tote.InvalidArgument):
+        store.write_json("nan.json", {"x": float("nan")})
+    with pytest.raises(tote.InvalidArgument):
+        store.lock("L", lease=-1)
+    store.remove_batch(k for k in ["k"])  # any iterable
+    store.write_batch([(f"c/{i}", b"x") for i in range(1500)])
+    store.clear()
+    assert len(store) == 0
+    assert "write" in dir(tote.Store) and tote.Store.write.__doc__

@@ -153,6 +153,8 @@ class Host:
 
     def __init__(self, config: Optional[str] = None, plugin_dirs: Sequence[str] = (), *,
                  use_environment: bool = True, builtin_plugins: bool = True) -> None:
+        if isinstance(plugin_dirs, (str, bytes)) or hasattr(plugin_dirs, "__fspath__"):
+            plugin_dirs = [plugin_dirs]  # one directory, not its characters
         self._host = _tote._Host(None if config is None else str(config), [str(d) for d in plugin_dirs],
                                  use_environment, builtin_plugins)
 
@@ -174,6 +176,14 @@ class Host:
     def plugin_dirs(self) -> List[str]:
         """The directories searched for plugins, in order."""
         return self._host.plugin_dirs()
+
+
+def _dumps(document: Any, what: str, indent: Optional[int] = None) -> str:
+    """JSON text of document, or InvalidArgument naming what could not be written."""
+    try:
+        return _json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise InvalidArgument(f"{what} cannot be written as JSON: {e}", "invalid_argument") from e
 
 
 def _option_text(value: Any) -> str:
@@ -251,17 +261,72 @@ class Store(_abc.MutableMapping):
         self.exists = impl.exists
         self.remove = impl.remove
         self.rename = impl.rename
-        self.remove_batch = impl.remove_batch
         self.is_locked = impl.is_locked
         self.lock_info = impl.lock_info
         self.locks = impl.locks
         self.break_lock = impl.break_lock
         self.info = impl.info
 
-    # Documented here for help(); the instance attributes above are what runs.
+    # The methods again, for help() and the class's namespace; the instance attributes above are what runs.
     def read(self, key: str) -> bytes:  # type: ignore[no-redef]
         """The value of key. NotFound if it is not a key (a prefix is not a key)."""
         return self._s.read(key)
+
+    def read_range(self, key: str, offset: int, length: int) -> bytes:  # type: ignore[no-redef]
+        """The bytes of [offset, offset + length) that exist (past the end: fewer, or none)."""
+        return self._s.read_range(key, offset, length)
+
+    def write(self, key: str, value: Any, create_only: bool = False, if_version: Optional[int] = None,  # type: ignore[no-redef]
+              expires_ns: int = 0) -> int:
+        """Replaces the value atomically; returns the new version. create_only: AlreadyExists if the key exists;
+        if_version: PreconditionFailed unless the key is at that version; expires_ns: the key is gone from that
+        time on (nanoseconds since the Unix epoch; sqlite, postgres, redis)."""
+        return self._s.write(key, value, create_only=create_only, if_version=if_version, expires_ns=expires_ns)
+
+    def append(self, key: str, data: Any, if_size: Optional[int] = None) -> Tuple[int, int]:  # type: ignore[no-redef]
+        """Appends data, creating the key; returns (offset where the data starts, new version). if_size: only if the
+        value is exactly that long (else PreconditionFailed, nothing written)."""
+        return self._s.append(key, data, if_size=if_size)
+
+    def stat(self, key: str) -> Optional[Stat]:  # type: ignore[no-redef]
+        """kind ("key" or "prefix"), size, mtime_ns, version, expires_ns; None if nothing is there."""
+        return self._s.stat(key)
+
+    def exists(self, key: str) -> bool:  # type: ignore[no-redef]
+        """True for a key, False for a prefix or nothing."""
+        return self._s.exists(key)
+
+    def remove(self, key: str, recursive: bool = False) -> bool:  # type: ignore[no-redef]
+        """Removes key (recursive: and every key under it); False if there was nothing to remove."""
+        return self._s.remove(key, recursive)
+
+    def rename(self, src: str, dst: str, replace: bool = True) -> None:  # type: ignore[no-redef]
+        """Moves a value atomically; AlreadyExists if not replace and dst exists."""
+        self._s.rename(src, dst, replace)
+
+    def remove_batch(self, keys: Iterable[str]) -> None:  # type: ignore[no-redef]
+        """Removes every key (absent ones are fine), all or nothing where batch_is_atomic."""
+        self._s.remove_batch(list(keys))
+
+    def info(self) -> str:  # type: ignore[no-redef]
+        """The plugin's description of the store, JSON text (Unsupported if the plugin gives none)."""
+        return self._s.info()
+
+    def is_locked(self, name: str) -> bool:  # type: ignore[no-redef]
+        """True if the named lock is held and not stale."""
+        return self._s.is_locked(name)
+
+    def lock_info(self, name: str) -> Optional[Dict[str, Any]]:  # type: ignore[no-redef]
+        """Who holds the named lock (owner, host, pid, started_ns, expires_ns, stale, stale_reason), or None."""
+        return self._s.lock_info(name)
+
+    def locks(self) -> List[Dict[str, Any]]:  # type: ignore[no-redef]
+        """Every lock record, in name order."""
+        return self._s.locks()
+
+    def break_lock(self, name: str) -> bool:  # type: ignore[no-redef]
+        """Removes the lock whoever holds it; False if there was none."""
+        return self._s.break_lock(name)
 
     @property
     def url(self) -> str:
@@ -296,14 +361,19 @@ class Store(_abc.MutableMapping):
         self._s.write_batch(list(items))
 
     def read_json(self, key: str) -> Any:
-        """The value of key, parsed as JSON."""
-        return _json.loads(self._s.read(key))
+        """The value of key, parsed as JSON; Corrupt (naming the key) if it is not JSON text."""
+        value = self._s.read(key)
+        try:
+            return _json.loads(value)
+        except ValueError as e:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+            raise Corrupt(f"'{key}' in {self.url} is not JSON: {e}", "corrupt") from e
 
     def write_json(self, key: str, document: Any, *, indent: Optional[int] = None, create_only: bool = False,
-                   if_version: Optional[int] = None) -> int:
-        """Writes document as JSON (UTF-8); returns the new version."""
-        text = _json.dumps(document, indent=indent, ensure_ascii=False)
-        return self._s.write(key, text.encode("utf-8"), create_only=create_only, if_version=if_version)
+                   if_version: Optional[int] = None, expires_ns: int = 0) -> int:
+        """Writes document as JSON (UTF-8); returns the new version. InvalidArgument for what JSON cannot hold
+        (NaN, infinities, objects json.dumps does not know)."""
+        return self._s.write(key, _dumps(document, f"the document for '{key}'", indent).encode("utf-8"),
+                             create_only=create_only, if_version=if_version, expires_ns=expires_ns)
 
     def list(self, prefix: str = "", recursive: bool = False) -> Iterator[str]:
         """The keys under prefix in key order, fetched lazily a block at a time. One level (the default) also gives
@@ -334,9 +404,20 @@ class Store(_abc.MutableMapping):
             start_after = block[-1][0]
 
     def lock(self, name: str, *, owner: str = "", lease: float = 0.0, take_stale: bool = True) -> Lock:
-        """Takes the named lock (Busy, naming the holder, if another live process has it); use as a context
-        manager. lease: seconds after which the lock counts as stale unless renewed (0: while the process lives)."""
-        return Lock(self._s.lock(name, owner, int(lease * 1000), take_stale))
+        """Takes the named lock (Busy, naming the holder, if another live process has it); keep the result (it is
+        released when garbage-collected), best as a context manager. Not re-entrant: a second lock() of the same
+        name is Busy even in the same process. lease: seconds after which the lock counts as stale (0: for as long
+        as this process lives)."""
+        try:
+            seconds = float(lease)
+        except (TypeError, ValueError):
+            raise InvalidArgument(f"lock {name!r}: the lease is a number of seconds, not {type(lease).__name__}",
+                                  "invalid_argument") from None
+        if not seconds >= 0:
+            raise InvalidArgument(f"lock {name!r}: the lease must be 0 or more seconds, not {lease!r}",
+                                  "invalid_argument")
+        lease_ms = 0 if seconds == 0 else max(1, int(-(-seconds * 1000 // 1)))  # rounded up: never 0 by accident
+        return Lock(self._s.lock(name, owner, lease_ms, take_stale))
 
     # --- the mapping protocol ---
 
@@ -355,7 +436,20 @@ class Store(_abc.MutableMapping):
             raise NotFound(f"cannot remove '{key}' in {self.url}: no such key", "not_found")
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._s.exists(key)
+        if not isinstance(key, str):
+            return False
+        try:
+            return self._s.exists(key)
+        except InvalidArgument:  # "d/", "": no key can be there
+            return False
+
+    def clear(self) -> None:
+        """Removes every key, a block of 1,024 at a time (one batch each)."""
+        while True:
+            block = self._s._list_block("", True, "", _BLOCK)
+            if not block:
+                return
+            self._s.remove_batch(block)
 
     def __iter__(self) -> Iterator[str]:
         return self.list("", recursive=True)
@@ -378,10 +472,10 @@ class Graph:
         return self._g.prefix
 
     def create_node(self, id: str, properties: Optional[Mapping[str, Any]] = None) -> None:  # noqa: A002
-        self._g.create_node(id, _json.dumps(dict(properties or {})))
+        self._g.create_node(id, _dumps(dict(properties or {}), f"the properties of node {id!r}"))
 
     def create_node_with_new_id(self, properties: Optional[Mapping[str, Any]] = None) -> str:
-        return self._g.create_node_with_new_id(_json.dumps(dict(properties or {})))
+        return self._g.create_node_with_new_id(_dumps(dict(properties or {}), "the properties of the node"))
 
     def get_node(self, id: str) -> Optional[Dict[str, Any]]:  # noqa: A002
         text = self._g.get_node(id)
@@ -391,14 +485,16 @@ class Graph:
         return self._g.has_node(id)
 
     def update_node(self, id: str, patch: Mapping[str, Any]) -> Dict[str, Any]:  # noqa: A002
-        return _json.loads(self._g.update_node(id, _json.dumps(dict(patch))))
+        return _json.loads(self._g.update_node(id, _dumps(dict(patch), f"the patch of node {id!r}")))
 
     def remove_node(self, id: str) -> bool:  # noqa: A002
         return self._g.remove_node(id)
 
     def create_edge(self, source: str, target: str, type: str,  # noqa: A002
                     properties: Optional[Mapping[str, Any]] = None, id: str = "") -> str:  # noqa: A002
-        return self._g.create_edge(source, target, type, _json.dumps(dict(properties or {})), id)
+        return self._g.create_edge(source, target, type,
+                                   _dumps(dict(properties or {}), f"the properties of the edge {source!r} -> {target!r}"),
+                                   id)
 
     def get_edge(self, id: str) -> Optional[Dict[str, Any]]:  # noqa: A002
         e = self._g.get_edge(id)
@@ -407,7 +503,7 @@ class Graph:
         return {"id": e[0], "from": e[1], "to": e[2], "type": e[3], "properties": _json.loads(e[4])}
 
     def update_edge(self, id: str, patch: Mapping[str, Any]) -> Dict[str, Any]:  # noqa: A002
-        return _json.loads(self._g.update_edge(id, _json.dumps(dict(patch))))
+        return _json.loads(self._g.update_edge(id, _dumps(dict(patch), f"the patch of edge {id!r}")))
 
     def remove_edge(self, id: str) -> bool:  # noqa: A002
         return self._g.remove_edge(id)
@@ -441,4 +537,4 @@ class Graph:
         return _json.loads(self._g.export_node_link())
 
     def import_node_link(self, data: Union[Mapping[str, Any], str]) -> None:
-        self._g.import_node_link(data if isinstance(data, str) else _json.dumps(data))
+        self._g.import_node_link(data if isinstance(data, str) else _dumps(data, "the node-link data"))
