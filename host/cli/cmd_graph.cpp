@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 
 namespace tote::cli {
 
@@ -20,6 +21,7 @@ struct GraphArgs {
     std::vector<std::string> types;
     unsigned depth = 1, max_depth = 0;
     bool repair = false, json = false;
+    std::optional<std::string> edge_id;  // add-edge --id (given, possibly "")
 };
 
 Direction direction_of(const std::string& text) {
@@ -71,7 +73,8 @@ int run(Context& ctx, const GraphArgs& a, const std::string& command) {
     } else if (command == "add-edge") {
         Graph g = open_graph(ctx, a, true);
         write_stdout(g.create_edge(a.from, a.to, a.type,
-                                   properties_of(a.properties, "the edge from '" + a.from + "' to '" + a.to + "'"), a.id) +
+                                   properties_of(a.properties, "the edge from '" + a.from + "' to '" + a.to + "'"),
+                                   a.edge_id ? std::optional<std::string_view>(*a.edge_id) : std::nullopt) +
                      "\n");
     } else if (command == "update-edge") {
         GraphEdge edge = open_graph(ctx, a, true).update_edge(a.id, properties_of(a.properties, "edge '" + a.id + "'"));
@@ -193,7 +196,8 @@ void add_graph_command(CLI::App& app, Context& ctx) {
     c->add_option("TO", a->to, "the target node")->required();
     c->add_option("TYPE", a->type, "the edge's type, e.g. works_at")->required();
     c->add_option("JSON", a->properties, props);
-    c->add_option("--id", a->id, "the edge's id (default: generated; exit 4 if taken)");
+    c->add_option_function<std::string>(
+        "--id", [a](const std::string& id) { a->edge_id = id; }, "the edge's id, any string (default: generated; exit 4 if taken)");
 
     c = command(graph, "update-edge", "merge properties into an edge's (a null member removes one); prints the result");
     c->add_option("EDGE_ID", a->id, "the edge's id")->required();

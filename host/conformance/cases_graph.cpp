@@ -157,6 +157,9 @@ void add_graph_cases(std::vector<Case>& cases) {
         const std::string ac = g.create_edge("a", "c", "works_with");
         const std::string ca = g.create_edge("c", "a", "knows", json::object(), "my/edge id");
         T_CHECK_EQ(ca, std::string("my/edge id"));
+        T_CHECK_EQ(g.create_edge("b", "c", "empty id", json::object(), std::string_view()), std::string());
+        T_CHECK_EQ(g.get_edge("")->to, std::string("c"));  // "" is an id like any other
+        T_CHECK(g.remove_edge(""));
         T_CHECK(ab != ac);
         T_CHECK_STATUS(g.create_edge("a", "b", "knows", json::object(), "my/edge id"), Status::already_exists);
         T_CHECK_STATUS(g.create_edge("a", "zed", "knows"), Status::not_found);

@@ -67,8 +67,9 @@ void bind_graph(py::module_& m) {
         .def(
             "create_edge",
             [](Graph& g, const std::string& from, const std::string& to, const std::string& type,
-               const std::string& properties, const std::string& id) {
-                return g.create_edge(from, to, type, parse(properties), id);
+               const std::string& properties, std::optional<std::string> id) {
+                return g.create_edge(from, to, type, parse(properties),
+                                     id ? std::optional<std::string_view>(*id) : std::nullopt);
             },
             GilFree())
         .def("get_edge",

@@ -28,11 +28,11 @@ void GraphBatch::put_node(std::string id, nlohmann::json properties) {
 }
 
 std::string GraphBatch::put_edge(std::string from, std::string to, std::string type, nlohmann::json properties,
-                                 std::string id) {
+                                 std::optional<std::string> given) {
     properties = properties_or_empty(properties, "edge from " + detail::quote(from) + " to " + detail::quote(to) +
                                                      " of type " + detail::quote(type));
-    generated_.push_back(id.empty());
-    if (id.empty()) id = generate_id();
+    generated_.push_back(!given);
+    std::string id = given ? std::move(*given) : generate_id();
     edges_.push_back(GraphEdge{id, std::move(from), std::move(to), std::move(type), std::move(properties)});
     return id;
 }
@@ -198,8 +198,8 @@ void Graph::write_edge(const GraphEdge& edge, bool create_only) {
 }
 
 std::string Graph::create_edge(std::string_view from, std::string_view to, std::string_view type,
-                               const nlohmann::json& properties, std::string_view id) {
-    GraphEdge edge{id.empty() ? generate_id() : std::string(id), std::string(from), std::string(to),
+                               const nlohmann::json& properties, std::optional<std::string_view> id) {
+    GraphEdge edge{id ? std::string(*id) : generate_id(), std::string(from), std::string(to),
                    std::string(type),
                    properties_or_empty(properties, "edge from " + detail::quote(from) + " to " + detail::quote(to) +
                                                        " of type " + detail::quote(type))};

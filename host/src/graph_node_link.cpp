@@ -80,6 +80,7 @@ void Graph::import_node_link(const nlohmann::json& data) {
     constexpr size_t kChunk = 1000;
     std::vector<GraphNode> nodes;
     std::vector<GraphEdge> edges;
+    std::vector<std::optional<std::string>> ids;  // edges[i]'s key, if the file gives one
     std::unordered_set<std::string> known;
     size_t index = 0;
     for (const nlohmann::json& item : data["nodes"]) {
@@ -107,11 +108,13 @@ void Graph::import_node_link(const nlohmann::json& data) {
                 throw Error(Status::invalid_argument, "node-link JSON: " + what + ".type must be a string");
             edge.type = item["type"].get<std::string>();
         }
-        if (item.contains("key")) edge.id = id_text(item["key"], what + ".key");
+        std::optional<std::string> id;
+        if (item.contains("key")) id = id_text(item["key"], what + ".key");
         edge.properties = item;
         for (const char* name : {"source", "target", "key", "type"}) edge.properties.erase(name);
-        (void)adjacency_key(true, EdgeRef{edge.id.empty() ? std::string(28, '0') : edge.id, edge.from, edge.to, edge.type});
-        (void)adjacency_key(false, EdgeRef{edge.id.empty() ? std::string(28, '0') : edge.id, edge.from, edge.to, edge.type});
+        const EdgeRef probe{id ? *id : std::string(28, '0'), edge.from, edge.to, edge.type};  // 28: a generated id
+        (void)adjacency_key(true, probe);
+        (void)adjacency_key(false, probe);
         for (const std::string* node : {&edge.from, &edge.to}) {
             if (known.count(*node)) continue;
             if (!has_node(*node))
@@ -121,6 +124,7 @@ void Graph::import_node_link(const nlohmann::json& data) {
             known.insert(*node);
         }
         edges.push_back(std::move(edge));
+        ids.push_back(std::move(id));
     }
     GraphBatch batch;
     for (GraphNode& node : nodes) {
@@ -130,9 +134,10 @@ void Graph::import_node_link(const nlohmann::json& data) {
             batch.clear();
         }
     }
-    for (GraphEdge& edge : edges) {
+    for (size_t i = 0; i < edges.size(); ++i) {
+        GraphEdge& edge = edges[i];
         batch.put_edge(std::move(edge.from), std::move(edge.to), std::move(edge.type), std::move(edge.properties),
-                       std::move(edge.id));
+                       std::move(ids[i]));
         if (batch.size() >= kChunk) {
             apply(batch);
             batch.clear();

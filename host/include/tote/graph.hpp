@@ -92,9 +92,10 @@ class TOTE_API GraphBatch {
 public:
     // A node, created or replaced.
     void put_node(std::string id, nlohmann::json properties = nlohmann::json::object());
-    // An edge, created (or replaced, if an edge with this id exists); returns its id (generated if id is empty).
+    // An edge, created (or replaced, if an edge with this id exists); returns its id (generated if none is given).
     std::string put_edge(std::string from, std::string to, std::string type,
-                         nlohmann::json properties = nlohmann::json::object(), std::string id = "");
+                         nlohmann::json properties = nlohmann::json::object(),
+                         std::optional<std::string> id = std::nullopt);
     size_t size() const { return nodes_.size() + edges_.size(); }
     void clear();
 
@@ -136,10 +137,11 @@ public:
     // Removes the node and every edge to or from it. False if there was no such node (its edges still go).
     bool remove_node(std::string_view id);
 
-    // Edges. Both nodes must exist (Status::not_found). An empty id is generated; a given one must be free
-    // (Status::already_exists). Returns the id.
+    // Edges. Both nodes must exist (Status::not_found). Without an id one is generated; a given one (any string,
+    // "" too) must be free (Status::already_exists). Returns the id.
     std::string create_edge(std::string_view from, std::string_view to, std::string_view type,
-                            const nlohmann::json& properties = nlohmann::json::object(), std::string_view id = "");
+                            const nlohmann::json& properties = nlohmann::json::object(),
+                            std::optional<std::string_view> id = std::nullopt);
     std::optional<GraphEdge> get_edge(std::string_view id) const;
     GraphEdge update_edge(std::string_view id, const nlohmann::json& patch);  // merges, like update_node
     bool remove_edge(std::string_view id);

@@ -491,7 +491,8 @@ class Graph:
         return self._g.remove_node(id)
 
     def create_edge(self, source: str, target: str, type: str,  # noqa: A002
-                    properties: Optional[Mapping[str, Any]] = None, id: str = "") -> str:  # noqa: A002
+                    properties: Optional[Mapping[str, Any]] = None, id: Optional[str] = None) -> str:  # noqa: A002
+        """Adds an edge source -> target of a type; returns its id (generated unless given: any str, "" too)."""
         return self._g.create_edge(source, target, type,
                                    _dumps(dict(properties or {}), f"the properties of the edge {source!r} -> {target!r}"),
                                    id)
