@@ -50,6 +50,12 @@ int main(int argc, char **argv) {
 }
 C
 flags="$(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs tote)"
+# A sanitizer build's libtote needs its runtime first in the program that links it: build the program the same way.
+libtote="$(find "$stage/moved" -name 'libtote.so.*' -type f | head -1)"
+case "$(readelf -d "$libtote")" in
+  *libasan*) flags="$flags -fsanitize=address,undefined" ;;
+  *libtsan*) flags="$flags -fsanitize=thread" ;;
+esac
 # shellcheck disable=SC2086
 cc -std=c11 -Wall -Wextra -Werror -o "$stage/app" "$stage/app.c" $flags -Wl,-rpath,"$(PKG_CONFIG_PATH="$pcdir" pkg-config --variable=libdir tote)"
 [ "$("$stage/app" "sqlite://$stage/app.db")" = "from C" ] || { echo "FAIL: the C application" >&2; exit 1; }
