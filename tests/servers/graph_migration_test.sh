@@ -42,16 +42,18 @@ T graph "json://$dir/a" kg import "$dir/graph.json"
 answers() {
   out=$dir/answers-$2
   : > "$out"
-  for n in n00 n07 n13 n42 "a/b" "" "日本語" ".dot" "100%"; do
+  # Enough questions to cover every id kind, direction and depth, few enough that the suite stays quick under
+  # the sanitizers (each is a tote process).
+  for n in n07 n42 "a/b" "" "日本語"; do
     for d in out in both; do
-      for k in 1 2 3; do
+      for k in 1 3; do
         echo "neighbors '$n' $d $k:" >> "$out"
         T graph "$1" kg neighbors "$n" --direction "$d" --depth "$k" >> "$out"
       done
       echo "neighbors '$n' $d t1:" >> "$out"
       T graph "$1" kg neighbors "$n" --direction "$d" --type t1 --depth 4 >> "$out"
     done
-    for m in n01 n30 n54 "日本語" ""; do
+    for m in n30 ".dot" "100%"; do
       for d in out both; do
         echo "path '$n' '$m' $d:" >> "$out"
         T graph "$1" kg path "$n" "$m" --direction "$d" >> "$out" 2>&1 || echo "exit $?" >> "$out"
