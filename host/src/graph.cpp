@@ -20,6 +20,33 @@ namespace {
 // update_node()/update_edge() are read, merge, write-if-unchanged; this many tries before giving up with busy.
 constexpr int kUpdateTries = 100;
 
+// Reads key, writes back change(value) only if the value is still the one read (compare-version, where the store
+// has it; else last writer wins), and starts again when another writer got there first. missing: the not_found
+// message; what: the thing, for the busy one.
+void merge_update(Store& store, const std::string& key, const std::string& missing, const std::string& what,
+                  const std::function<std::string(const std::string&)>& change) {
+    const bool compare = store.supports(TOTE_CAP_COMPARE_VERSION);
+    for (int attempt = 0; attempt < kUpdateTries; ++attempt) {
+        Stat stat;
+        std::string text;
+        try {
+            text = store.read(key, &stat);
+        } catch (const Error& e) {
+            if (e.status() != Status::not_found) throw;
+            throw Error(Status::not_found, missing);
+        }
+        WriteOptions options;
+        if (compare) options.if_version = stat.version;
+        try {
+            store.write(key, change(text), options);
+            return;
+        } catch (const Error& e) {
+            if (e.status() != Status::precondition_failed) throw;  // changed meanwhile: merge into the new value
+        }
+    }
+    throw Error(Status::busy, what + " kept changing while it was being updated");
+}
+
 }  // namespace
 
 void GraphBatch::put_node(std::string id, nlohmann::json properties) {
@@ -107,30 +134,16 @@ std::optional<GraphNode> Graph::get_node(std::string_view id) const {
 bool Graph::has_node(std::string_view id) const { return store_.exists(node_key(id)); }
 
 GraphNode Graph::update_node(std::string_view id, const nlohmann::json& patch) {
-    require_object(patch, "node " + detail::quote(id));
+    const std::string what = "node " + detail::quote(id);
+    require_object(patch, what);
     const std::string key = node_key(id);
-    const bool compare = store_.supports(TOTE_CAP_COMPARE_VERSION);
-    for (int attempt = 0; attempt < kUpdateTries; ++attempt) {
-        Stat stat;
-        std::string text;
-        try {
-            text = store_.read(key, &stat);
-        } catch (const Error& e) {
-            if (e.status() != Status::not_found) throw;
-            throw Error(Status::not_found, "node " + detail::quote(id) + " is not in graph " + graph_name());
-        }
-        GraphNode node{std::string(id), parse_node(text, key)};
+    GraphNode node;
+    merge_update(store_, key, what + " is not in graph " + graph_name(), what, [&](const std::string& text) {
+        node = GraphNode{std::string(id), parse_node(text, key)};
         node.properties.merge_patch(patch);
-        WriteOptions options;
-        if (compare) options.if_version = stat.version;
-        try {
-            store_.write(key, node.properties.dump(), options);
-            return node;
-        } catch (const Error& e) {
-            if (e.status() != Status::precondition_failed) throw;  // changed meanwhile: merge into the new value
-        }
-    }
-    throw Error(Status::busy, "node " + detail::quote(id) + " kept changing while it was being updated");
+        return node.properties.dump();
+    });
+    return node;
 }
 
 bool Graph::remove_node(std::string_view id) {
@@ -223,30 +236,16 @@ std::optional<GraphEdge> Graph::get_edge(std::string_view id) const {
 }
 
 GraphEdge Graph::update_edge(std::string_view id, const nlohmann::json& patch) {
-    require_object(patch, "edge " + detail::quote(id));
+    const std::string what = "edge " + detail::quote(id);
+    require_object(patch, what);
     const std::string key = edge_key(id);
-    const bool compare = store_.supports(TOTE_CAP_COMPARE_VERSION);
-    for (int attempt = 0; attempt < kUpdateTries; ++attempt) {
-        Stat stat;
-        std::string text;
-        try {
-            text = store_.read(key, &stat);
-        } catch (const Error& e) {
-            if (e.status() != Status::not_found) throw;
-            throw Error(Status::not_found, "edge " + detail::quote(id) + " is not in graph " + graph_name());
-        }
-        GraphEdge edge = parse_edge(id, text, key);
+    GraphEdge edge;
+    merge_update(store_, key, what + " is not in graph " + graph_name(), what, [&](const std::string& text) {
+        edge = parse_edge(id, text, key);
         edge.properties.merge_patch(patch);
-        WriteOptions options;
-        if (compare) options.if_version = stat.version;
-        try {
-            store_.write(key, edge_document(edge), options);
-            return edge;
-        } catch (const Error& e) {
-            if (e.status() != Status::precondition_failed) throw;
-        }
-    }
-    throw Error(Status::busy, "edge " + detail::quote(id) + " kept changing while it was being updated");
+        return edge_document(edge);
+    });
+    return edge;
 }
 
 void Graph::remove_edge_parts(const EdgeRef& e) {

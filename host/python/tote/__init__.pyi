@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Type stubs of the tote package (host/python/tote/__init__.py): what type checkers and IDEs see.
+# The tote package's types (host/python/tote/__init__.py), for type checkers and IDEs.
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, MutableMapping, Optional, Sequence, Tuple, Union
 
 __version__: str
