@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// cmd_plugin_check.cpp — `tote plugin check PLUGIN`: the conformance suite (host/conformance) against a plugin,
-// each case on a fresh store (or, for a plugin that cannot write, on the store --fixture names, which holds the
+// cmd_plugin_check.cpp — `tote plugin check PLUGIN`: the conformance suite (host/conformance) against a plugin
+// (or a layer, stacked over the backend --over names), each case on a fresh store (or, for a plugin that cannot write, on the store --fixture names, which holds the
 // suite's fixture: cmd_plugin_fixture.cpp), the plugin's code confined to child processes.
 //
 // The parent never loads the plugin under test. It starts a worker (`tote plugin check-worker`, hidden) that
@@ -45,6 +45,8 @@ struct CheckArgs {
     std::string store;                 // a config store whose options (and, for servers, URL) to use
     std::string isolate_option;        // for a server backend: the option that gives each case its own store
     std::string fixture;               // for a plugin without TOTE_CAP_WRITE: a store holding the suite's fixture
+    std::string over = "json";         // for a layer: the scheme of the backend it is stacked over
+    std::string over_plugin;           // that backend's plugin file (resolved by the parent; worker only)
     double timeout = 60;
     double deadline = 900;
     // Worker only:
@@ -115,6 +117,7 @@ int run_worker(const CheckArgs& args) {
     Reporter report(args.report_fd);
     HostOptions options;
     options.plugin_files = {args.plugin};
+    if (!args.over_plugin.empty()) options.plugin_files.push_back(args.over_plugin);
     options.use_environment = false;
     options.builtin_plugins = false;
     options.isolate_plugins = false;  // this worker is the expendable process: the plugin is loaded right here
@@ -123,7 +126,20 @@ int run_worker(const CheckArgs& args) {
         report.line("error 1 " + escape("the host refuses " + args.plugin + ": " + host.refused()[0].reason));
         return exit_failure;
     }
-    const PluginInfo& plugin = host.plugins().at(0);
+    const PluginInfo& checked = host.plugins().at(0);
+    // A layer is checked stacked over a backend (--over): the suite's stores are "layer::scheme://…", and what the
+    // backend's plugin describes (options, location, the fixture) is the backend's.
+    const PluginInfo* below = nullptr;
+    if (is_layer(checked)) {
+        for (const PluginInfo& p : host.plugins())
+            if (!is_layer(p) && std::find(p.schemes.begin(), p.schemes.end(), args.over) != p.schemes.end()) below = &p;
+        if (below == nullptr) {
+            report.line("error 2 " + escape(checked.name + " is a layer, checked stacked over a store, and no backend "
+                                            "plugin serves the scheme '" + args.over + "' to stack it over (--over)"));
+            return exit_usage;
+        }
+    }
+    const PluginInfo& plugin = below ? *below : checked;
     try {
         check_plugin_options(plugin, parse_options(args.options));
     } catch (const Error& e) {
@@ -132,6 +148,7 @@ int run_worker(const CheckArgs& args) {
     }
     conformance::Target target;
     target.host = &host;
+    if (below) target.layers = {checked.schemes.at(0)};
     target.scheme = plugin.schemes.at(0);
     if (!args.store_url.empty()) {
         const std::string scheme = args.store_url.substr(0, args.store_url.find("://"));
@@ -147,7 +164,8 @@ int run_worker(const CheckArgs& args) {
                       ? args.store_url
                       : conformance::default_base(plugin, target.scheme, args.temp_dir);
     target.isolate_option = args.isolate_option;
-    const bool writes = plugin.capabilities & TOTE_CAP_WRITE;
+    const bool writes = (below ? layered_capabilities(checked.capabilities, below->capabilities) : plugin.capabilities) &
+                        TOTE_CAP_WRITE;
     if (!writes && args.fixture.empty()) {
         report.line("error 2 " + escape("the " + plugin.name + " plugin cannot write (no write capability), so the "
                                         "suite cannot fill a store for it: write the suite's fixture with 'tote "
@@ -180,10 +198,11 @@ int run_worker(const CheckArgs& args) {
             return exit_code_for(e.status());
         }
     }
-    report.line("plugin " + escape(plugin.name + "\t" + plugin.version + "\t" +
-                                   std::to_string(TOTE_ABI_VERSION_MAJOR(plugin.abi_version)) + "." +
-                                   std::to_string(TOTE_ABI_VERSION_MINOR(plugin.abi_version)) + "\t" + target.scheme +
-                                   "\t" + redact_url(target.base)));
+    const std::string stack = below ? checked.schemes.at(0) + "::" : std::string();
+    report.line("plugin " + escape(checked.name + "\t" + checked.version + "\t" +
+                                   std::to_string(TOTE_ABI_VERSION_MAJOR(checked.abi_version)) + "." +
+                                   std::to_string(TOTE_ABI_VERSION_MINOR(checked.abi_version)) + "\t" + stack +
+                                   target.scheme + "\t" + stack + redact_url(target.base)));
     const auto& cases = conformance::all_cases();
     for (size_t i = args.from; i < cases.size(); ++i) {
         report.line("start " + std::to_string(i));
@@ -246,6 +265,12 @@ int run_check(Context& ctx, CheckArgs args) {
         }
         if (!found) throw CliError{exit_usage, "no store named '" + args.store + "' in the config"};
     }
+    // The backend a layer would be stacked over (used only if PLUGIN turns out to be a layer: the parent never loads
+    // PLUGIN, so it cannot tell).
+    std::string over_plugin;
+    for (const PluginInfo& p : ctx.host().plugins())
+        if (!is_layer(p) && std::find(p.schemes.begin(), p.schemes.end(), args.over) != p.schemes.end())
+            over_plugin = p.path.string();
     std::string temp = (fs::temp_directory_path() / "tote-check-XXXXXX").string();
     if (::mkdtemp(temp.data()) == nullptr) throw CliError{exit_failure, "cannot create a temporary directory"};
     struct RemoveTemp {
@@ -272,6 +297,8 @@ int run_check(Context& ctx, CheckArgs args) {
         if (!args.store_url.empty()) worker.insert(worker.end(), {"--store-url", args.store_url});
         if (!args.isolate_option.empty()) worker.insert(worker.end(), {"--isolate-option", args.isolate_option});
         if (!args.fixture.empty()) worker.insert(worker.end(), {"--fixture", args.fixture});
+        worker.insert(worker.end(), {"--over", args.over});
+        if (!over_plugin.empty()) worker.insert(worker.end(), {"--over-plugin", over_plugin});
         ChildProcess child(worker);
         constexpr size_t none = static_cast<size_t>(-1);
         size_t running = none;  // the case the worker is in, if any
@@ -385,6 +412,10 @@ void add_plugin_command(CLI::App& app, Context& ctx) {
         check->add_option("--fixture", args->fixture,
                           "for a plugin that cannot write: a URL of PLUGIN's where it reads the suite's fixture "
                           "(written by 'tote plugin fixture')");
+        check->add_option("--over", args->over,
+                          "for a layer: the scheme of the backend to stack it over (its stores are LAYER::SCHEME://"
+                          "...; --option, --store and --fixture then concern that backend)")
+            ->default_str("json");
         check->add_option("--timeout", args->timeout, "seconds one case may take before it is failed")
             ->default_str("60")
             ->check(CLI::PositiveNumber);
@@ -411,6 +442,8 @@ void add_plugin_command(CLI::App& app, Context& ctx) {
         worker->add_option("--store-url", args->store_url);
         worker->add_option("--isolate-option", args->isolate_option);
         worker->add_option("--fixture", args->fixture);
+        worker->add_option("--over", args->over);
+        worker->add_option("--over-plugin", args->over_plugin);
         worker->add_option("--report-fd", args->report_fd)->required();
         worker->callback([&ctx, args] { ctx.action = [args] { return run_worker(*args); }; });
     }

@@ -16,7 +16,7 @@ namespace {
 constexpr uint64_t kToEnd = std::numeric_limits<uint64_t>::max();
 
 // A conditional append is possible natively, or by the host's compare-version rewrite.
-bool can_append_conditionally(const Fixture& f) {
+bool can_append_conditionally(Fixture& f) {
     return f.offers(TOTE_EXT_APPEND) || f.has(TOTE_CAP_COMPARE_VERSION | TOTE_CAP_CREATE_ONLY);
 }
 

@@ -54,7 +54,12 @@ Fixture::Fixture(const Target& target, size_t index)
       url_(target.isolate_option.empty() ? target.base + "-case-" + std::to_string(index) : target.base) {
     for (const PluginInfo& p : target_.host->plugins())
         for (const std::string& s : p.schemes)
-            if (s == target_.scheme) caps_ = p.capabilities;
+            if (s == target_.scheme && !is_layer(p)) caps_ = p.capabilities;
+    for (auto layer = target_.layers.rbegin(); layer != target_.layers.rend(); ++layer)
+        for (const PluginInfo& p : target_.host->plugins())
+            for (const std::string& s : p.schemes)
+                if (s == *layer && is_layer(p)) caps_ = layered_capabilities(p.capabilities, caps_);
+    for (const std::string& layer : target_.layers) url_ = layer + "::" + url_;
 }
 
 std::pair<std::string, OpenOptions> Fixture::location(const std::string& suffix, bool create, bool read_only) const {
@@ -89,14 +94,7 @@ void Fixture::drop_other(const std::string& suffix) const {
     target_.host->drop(url, options);
 }
 
-bool Fixture::offers(const std::string& extension) const {
-    for (const PluginInfo& p : target_.host->plugins())
-        for (const std::string& s : p.schemes)
-            if (s == target_.scheme)
-                for (const std::string& id : p.extensions)
-                    if (id == extension) return true;
-    return false;
-}
+bool Fixture::offers(const std::string& extension) { return store().offers(extension); }
 
 Store& Fixture::store() {
     if (!store_ && !has(TOTE_CAP_WRITE) && target_.fixture.empty())

@@ -52,7 +52,9 @@ template <class T> std::string show(const std::optional<T>& v) { return v ? show
 struct Target {
     const Host* host = nullptr;
     std::string scheme;
+    std::vector<std::string> layers;            // stacked over every store of the run, outermost first ("cxor")
     std::string base;                           // a URL: "json:///tmp/tote-check-x/store", "cmem://check-4711"
+                                                // (without the layers: the suite puts "cxor::" before it)
     std::map<std::string, std::string> options;  // plugin options as text (OpenOptions::options)
     std::string isolate_option;                  // "" (vary the URL), or the option that names a separate store
     // For a plugin without TOTE_CAP_WRITE, which cannot fill a store of its own: a store holding the suite's
@@ -92,8 +94,8 @@ public:
     Store open_other(const std::string& suffix, bool create, bool read_only = false) const;
     // Drops the store at that other location (Host::drop).
     void drop_other(const std::string& suffix) const;
-    // True if the plugin serves the extension natively ("tote.read_range/1"); the host falls back otherwise.
-    bool offers(const std::string& extension) const;
+    // True if the store serves the extension natively ("tote.read_range/1"); the host falls back otherwise.
+    bool offers(const std::string& extension);
 
 private:
     // The store of this case, or a sibling of it (suffix: "-missing", "-created").

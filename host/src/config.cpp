@@ -142,8 +142,9 @@ void parse_host(const toml::table& host, const Checker& check, const fs::path& b
     }
 }
 
+// owner names whose option it is, for messages: "store 'evals'", "layer 'zstd' of store 'evals'".
 OptionSetting parse_option(const toml::key& key, const toml::node& value, const Checker& check,
-                           const std::string& store) {
+                           const std::string& owner) {
     OptionSetting option;
     option.name = std::string(key.str());
     option.where = check.pos(key.source());
@@ -160,7 +161,7 @@ OptionSetting parse_option(const toml::key& key, const toml::node& value, const 
         option.type = TOTE_TYPE_STRING;
         option.string_value = s->get();
     } else {
-        check.fail(value.source(), "option " + quote(option.name) + " of store " + quote(store) +
+        check.fail(value.source(), "option " + quote(option.name) + " of " + owner +
                                        " must be a string, integer, float or boolean, not " + Checker::type_of(value));
     }
     return option;
@@ -176,7 +177,7 @@ void parse_store(const toml::key& name, const toml::node& node, const Checker& c
         check.fail(name.source(), "the store name 'default' is reserved: set host.default_store instead");
     const toml::table& table = *node.as_table();
     std::string where = "[stores." + store_name + "]";
-    check.only_keys(table, where, {"url", "options", "read_only"});
+    check.only_keys(table, where, {"url", "options", "read_only", "layers"});
     StoreConfig store;
     store.name = store_name;
     const toml::node* url = table.get("url");
@@ -192,7 +193,27 @@ void parse_store(const toml::key& name, const toml::node& node, const Checker& c
     if (const toml::node* options = table.get("options")) {
         if (!options->is_table()) check.fail(options->source(), where + ".options must be a table");
         for (auto&& [key, value] : *options->as_table())
-            store.options.push_back(parse_option(key, value, check, store_name));
+            store.options.push_back(parse_option(key, value, check, "store " + quote(store_name)));
+    }
+    if (const toml::node* layers = table.get("layers")) {
+        if (!layers->is_array())
+            check.fail(layers->source(), where + ".layers must be an array of tables: [{ name = \"zstd\", level = 3 }]");
+        for (const toml::node& entry : *layers->as_array()) {
+            if (!entry.is_table())
+                check.fail(entry.source(), where + ".layers: each layer is a table { name = \"...\", option = value }");
+            LayerConfig layer;
+            layer.where = check.pos(entry.source());
+            const toml::node* layer_name = entry.as_table()->get("name");
+            if (!layer_name) check.fail(entry.source(), where + ".layers: a layer without a name");
+            layer.name = check.string(*layer_name, where + ".layers.name");
+            if (!is_valid_scheme(layer.name))
+                check.fail(layer_name->source(), where + ".layers: bad layer name " + quote(layer.name));
+            for (auto&& [key, value] : *entry.as_table())
+                if (key.str() != "name")
+                    layer.options.push_back(parse_option(
+                        key, value, check, "layer " + quote(layer.name) + " of store " + quote(store_name)));
+            store.layers.push_back(std::move(layer));
+        }
     }
     config.stores.emplace(store_name, std::move(store));
 }

@@ -32,11 +32,19 @@ struct OptionSetting {
     SourcePos where;
 };
 
+// One entry of a store's layers list: { name = "zstd", level = 3 }.
+struct LayerConfig {
+    std::string name;
+    std::vector<OptionSetting> options;  // every other key of the entry
+    SourcePos where;                     // of the entry
+};
+
 struct StoreConfig {
     std::string name;
     std::string url;
     bool read_only = false;
     std::vector<OptionSetting> options;
+    std::vector<LayerConfig> layers;  // outermost first; stacked over the URL's own layers, if it has any
     SourcePos where;  // of the url
 };
 

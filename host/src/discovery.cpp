@@ -192,10 +192,12 @@ bool names(const std::string& choice, const PluginInfo& info) {
     return choice == info.name || fs::path(choice) == info.path;
 }
 
-void build_registry(const DiscoveryOptions& options, Discovery& out) {
+// Backends claim URL schemes, layers claim layer names: two registries, filled by the same rule.
+void build_registry(const DiscoveryOptions& options, Discovery& out, bool layers) {
     std::map<std::string, std::vector<std::shared_ptr<PluginSlot>>> claims;  // scheme -> claimants, in order
     for (const auto& slot : out.plugins)
-        for (const std::string& scheme : slot->info.schemes) claims[scheme].push_back(slot);
+        if (is_layer(slot->info) == layers)
+            for (const std::string& scheme : slot->info.schemes) claims[scheme].push_back(slot);
     for (const auto& [scheme, claimants] : claims) {
         std::shared_ptr<PluginSlot> winner = claimants.front();
         bool chosen = false;
@@ -207,7 +209,7 @@ void build_registry(const DiscoveryOptions& options, Discovery& out) {
                     chosen = true;
                     break;
                 }
-        out.by_scheme.emplace(scheme, winner);
+        (layers ? out.by_layer : out.by_scheme).emplace(scheme, winner);
         for (const auto& c : claimants)
             if (c != winner) out.shadows.push_back(Shadow{scheme, winner->info.path, c->info.path, chosen});
     }
@@ -246,7 +248,8 @@ Discovery discover(const DiscoveryOptions& options) {
         out.plugins.push_back(
             std::make_shared<PluginSlot>(*d.outcome.info, options.host_abi, std::move(d.loaded), std::move(on_stale)));
     }
-    build_registry(options, out);
+    build_registry(options, out, false);
+    build_registry(options, out, true);
     return out;
 }
 

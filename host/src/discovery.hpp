@@ -65,7 +65,8 @@ struct Shadow {
 
 struct Discovery {
     std::vector<std::shared_ptr<PluginSlot>> plugins;                // described, in search order
-    std::map<std::string, std::shared_ptr<PluginSlot>> by_scheme;  // the registry
+    std::map<std::string, std::shared_ptr<PluginSlot>> by_scheme;  // the registry of backends
+    std::map<std::string, std::shared_ptr<PluginSlot>> by_layer;   // and of layers, by name (tote/ext/layer.h)
     std::vector<Refusal> refused;
     std::vector<std::string> warnings;  // e.g. a plugin loaded despite unsafe permissions
     std::vector<Shadow> shadows;

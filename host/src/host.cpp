@@ -4,6 +4,7 @@
 #include "config.hpp"
 #include "discovery.hpp"
 #include "key.hpp"
+#include "layer.hpp"
 #include "options.hpp"
 #include "probe.hpp"
 #include "store_impl.hpp"
@@ -112,8 +113,17 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
+// One layer of a resolved store: its plugin, and its options from the config (a layer named in a URL has none).
+struct LayerTarget {
+    std::string name;
+    std::shared_ptr<const detail::PluginSlot> slot;
+    std::vector<detail::OptionSetting> options;
+    std::string owner;  // for messages: "layer 'zstd' of store 'evals'", "layer 'zstd'"
+};
+
 // One resolved store: the URL, its parsed form, the plugin, and the config entry it came from (if any).
 struct Target {
+    std::vector<LayerTarget> layers;  // outermost first
     std::string url;  // resolved, for messages and Store::url()
     std::string scheme;
     std::string location;
@@ -121,6 +131,13 @@ struct Target {
     const detail::StoreConfig* config = nullptr;
     bool implicit_create = false;  // the built-in default store is created on first use
 };
+
+// "zstd::cache::sqlite:///x": the layers, outermost first, then the store's URL.
+std::string layered_url(const Target& target) {
+    std::string url;
+    for (const LayerTarget& layer : target.layers) url += layer.name + "::";
+    return url + target.url;
+}
 
 }  // namespace
 
@@ -139,8 +156,22 @@ struct Host::Impl {
         directories.push_back(PluginDirectory{dir, std::move(source)});
     }
     Target resolve(std::string_view store) const;
+    LayerTarget find_layer(const std::string& name, std::vector<detail::OptionSetting> options, std::string owner) const;
     Target resolve_url(const std::string& text, const fs::path& base) const;
 };
+
+LayerTarget Host::Impl::find_layer(const std::string& name, std::vector<detail::OptionSetting> options,
+                                   std::string owner) const {
+    auto found = discovery.by_layer.find(name);
+    if (found == discovery.by_layer.end()) {
+        std::vector<std::string> known;
+        for (const auto& [layer, plugin] : discovery.by_layer) known.push_back(layer);
+        std::string message = "unknown layer: " + name + " (known layers: " + (known.empty() ? "none" : join(known)) + ")";
+        if (discovery.by_scheme.count(name)) message += "; '" + name + "' is a storage backend, not a layer";
+        throw Error(Status::invalid_argument, message);
+    }
+    return LayerTarget{name, found->second, std::move(options), std::move(owner)};
+}
 
 Target Host::Impl::resolve_url(const std::string& text, const fs::path& base) const {
     detail::Url url = detail::parse_url(text);
@@ -150,12 +181,16 @@ Target Host::Impl::resolve_url(const std::string& text, const fs::path& base) co
         for (const auto& [scheme, plugin] : discovery.by_scheme) known.push_back(scheme);
         std::string message = "unknown storage backend: " + url.scheme + " (known: " +
                               (known.empty() ? "none" : join(known)) + ")";
+        if (discovery.by_layer.count(url.scheme))
+            message += "; '" + url.scheme + "' is a layer: stack it over a store, as in " + url.scheme + "::sqlite://" +
+                       url.location;
         if (!discovery.refused.empty())
             message += "; " + std::to_string(discovery.refused.size()) +
                        " plugin file(s) or directories were refused: 'tote plugins' (with the same --plugin-dir) says why";
         throw Error(Status::invalid_argument, message);
     }
     Target target;
+    for (const std::string& name : url.layers) target.layers.push_back(find_layer(name, {}, "layer " + quote(name)));
     target.slot = found->second;
     target.scheme = url.scheme;
     target.location = url.location;
@@ -199,13 +234,24 @@ Target Host::Impl::resolve(std::string_view store) const {
         }
         throw Error(Status::invalid_argument, message);
     }
+    Target target;
     try {
-        Target target = resolve_url(found->second.url, config.base_dir());
-        target.config = &found->second;
-        return target;
+        target = resolve_url(found->second.url, config.base_dir());
     } catch (const Error& e) {
         throw Error(e.status(), found->second.where.str() + ": store " + quote(store) + ": " + e.what());
     }
+    target.config = &found->second;
+    // The config's layers go over those of its URL, outermost first.
+    std::vector<LayerTarget> layers;
+    for (const detail::LayerConfig& layer : found->second.layers) {
+        try {
+            layers.push_back(find_layer(layer.name, layer.options, "layer " + quote(layer.name) + " of store " + quote(store)));
+        } catch (const Error& e) {
+            throw Error(e.status(), layer.where.str() + ": store " + quote(store) + ": " + e.what());
+        }
+    }
+    target.layers.insert(target.layers.begin(), layers.begin(), layers.end());
+    return target;
 }
 
 Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
@@ -315,7 +361,7 @@ std::vector<std::string> Host::schemes() const {
     return out;  // std::map keeps them sorted
 }
 
-std::string Host::resolve(std::string_view store) const { return impl_->resolve(store).url; }
+std::string Host::resolve(std::string_view store) const { return layered_url(impl_->resolve(store)); }
 
 namespace {
 
@@ -331,7 +377,7 @@ CheckedOptions check_store_options(const Target& target, const OpenOptions& opti
     if (target.config) out.settings = target.config->options;
     detail::merge_text_options(options.options, target.slot->info, out.settings);
     out.values = detail::check_options(out.settings, target.slot->info,
-                                       target.config ? target.config->name : detail::redact_url(target.url));
+                                       "store " + quote(target.config ? target.config->name : detail::redact_url(target.url)));
     return out;
 }
 
@@ -347,7 +393,7 @@ tote_open_params open_params(const Target& target, const CheckedOptions& options
 }
 
 std::string what_store(const Target& target, const std::string& op) {
-    std::string what = op + " " + detail::redact_url(target.url);
+    std::string what = op + " " + detail::redact_url(layered_url(target));
     if (target.config) what = target.config->where.str() + ": store " + quote(target.config->name) + ": " + what;
     return what;
 }
@@ -366,15 +412,23 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
     // The built-in default store always exists: a read of it before the first write creates it empty (the plugin
     // opens it writable; the Store still refuses writes when the caller asked for read-only).
     const bool create = target.implicit_create || (options.create && !read_only);
-    const tote_open_params params =
-        open_params(target, checked, create ? TOTE_OPEN_CREATE : (read_only ? TOTE_OPEN_READ_ONLY : 0u));
+    const uint32_t flags = create ? TOTE_OPEN_CREATE : (read_only ? TOTE_OPEN_READ_ONLY : 0u);
+    const tote_open_params params = open_params(target, checked, flags);
 
     auto impl = std::make_shared<Store::Impl>();
     impl->plugin = loaded;
     impl->url = detail::redact_url(target.url);  // what the Store shows; the plugin got the real one above
     for (const detail::OptionSetting& o : settings) impl->options[o.name] = detail::option_text(o);
     impl->read_only = read_only;
-    impl->serialised = !(plugin.descriptor->capabilities & TOTE_CAP_THREAD_SAFE);
+    impl->caps = plugin.info.capabilities;
+    impl->extensions = plugin.ext;
+    impl->extension_ids = plugin.info.extensions;
+    const tote_batch_ext* batch = plugin.ext.batch;
+    // The batch flags are 1.1's: read only where the plugin's struct holds them, and used only by a 1.1 host.
+    impl->batch_removes = batch != nullptr && TOTE_ABI_VERSION_MINOR(plugin.host_abi) >= 1 &&
+                          batch->struct_size >= offsetof(tote_batch_ext, flags) + sizeof batch->flags &&
+                          (batch->flags & TOTE_BATCH_REMOVES) != 0;
+    impl->serialised = !(impl->caps & TOTE_CAP_THREAD_SAFE);
     detail::Call call(plugin.host_abi);
     tote_store* handle = nullptr;
     tote_status status = plugin.descriptor->open(&params, call.get(), &handle);
@@ -382,6 +436,14 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
     call.check(status, [&] { return what; });
     if (handle == nullptr) call.fail(TOTE_INTERNAL, what + ": the plugin returned no store");
     impl->handle = handle;
+    // Then each layer over the store below it, innermost first.
+    std::string url = target.url;
+    for (auto layer = target.layers.rbegin(); layer != target.layers.rend(); ++layer) {
+        const std::string inner_url = url;
+        url = layer->name + "::" + url;
+        impl = detail::open_layer(std::move(impl), layer->slot->load(), layer->options, layer->owner, url, inner_url,
+                                  flags, what_store(target, "open layer " + quote(layer->name) + " over"));
+    }
     return Store(std::move(impl));
 }
 

@@ -48,6 +48,22 @@ std::string abi_text(uint32_t v) {
     return std::to_string(TOTE_ABI_VERSION_MAJOR(v)) + "." + std::to_string(TOTE_ABI_VERSION_MINOR(v));
 }
 
+}  // namespace
+
+std::vector<std::string> extension_ids(const Extensions& ext) {
+    const std::pair<const void*, const char*> offered[] = {  // sorted by id
+        {ext.admin, TOTE_EXT_ADMIN},         {ext.append, TOTE_EXT_APPEND}, {ext.batch, TOTE_EXT_BATCH},
+        {ext.layer, TOTE_EXT_LAYER},         {ext.list_batch, TOTE_EXT_LIST_BATCH}, {ext.query, TOTE_EXT_QUERY},
+        {ext.read_range, TOTE_EXT_READ_RANGE},
+    };
+    std::vector<std::string> ids;
+    for (const auto& [table, id] : offered)
+        if (table != nullptr) ids.emplace_back(id);
+    return ids;
+}
+
+namespace {
+
 // Fills info from a descriptor that passed check_descriptor(), and its extensions.
 PluginInfo describe(const tote_plugin* d, const std::filesystem::path& file, uint32_t host_abi,
                     const Extensions& ext) {
@@ -64,13 +80,7 @@ PluginInfo describe(const tote_plugin* d, const std::filesystem::path& file, uin
         for (const tote_option_spec* o = d->options; o->name; ++o)
             info.options.push_back(OptionInfo{o->name, o->type, o->default_value ? o->default_value : "",
                                               o->description ? o->description : ""});
-    const std::pair<const void*, const char*> offered[] = {
-        {ext.admin, TOTE_EXT_ADMIN},           {ext.append, TOTE_EXT_APPEND},
-        {ext.batch, TOTE_EXT_BATCH},           {ext.list_batch, TOTE_EXT_LIST_BATCH},
-        {ext.query, TOTE_EXT_QUERY},           {ext.read_range, TOTE_EXT_READ_RANGE},
-    };
-    for (const auto& [table, id] : offered)
-        if (table != nullptr) info.extensions.emplace_back(id);
+    info.extensions = extension_ids(ext);
     return info;
 }
 
@@ -122,6 +132,8 @@ std::string find_extensions(const tote_plugin* d, uint32_t host_abi, Extensions&
         [](const tote_list_batch_ext& e) { return e.list_batch != nullptr; }, why);
     ext.query = find_extension<tote_query_ext>(d, TOTE_EXT_QUERY, TOTE_END_OF_(tote_query_ext, query),
                                                [](const tote_query_ext& e) { return e.query != nullptr; }, why);
+    ext.layer = find_extension<tote_layer_ext>(d, TOTE_EXT_LAYER, TOTE_END_OF_(tote_layer_ext, open_layer),
+                                               [](const tote_layer_ext& e) { return e.open_layer != nullptr; }, why);
     if (!why.empty()) return why;
     if (ext.query && !(d->capabilities & TOTE_CAP_LIST))
         return "offers \"" TOTE_EXT_QUERY "\" but does not declare TOTE_CAP_LIST";

@@ -6,6 +6,7 @@
 #include <tote/ext/admin.h>
 #include <tote/ext/append.h>
 #include <tote/ext/batch.h>
+#include <tote/ext/layer.h>
 #include <tote/ext/list_batch.h>
 #include <tote/ext/query.h>
 #include <tote/ext/read_range.h>
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tote::detail {
 
@@ -26,7 +28,11 @@ struct Extensions {
     const tote_admin_ext* admin = nullptr;            // "tote.admin/1"
     const tote_list_batch_ext* list_batch = nullptr;  // "tote.list_batch/1"
     const tote_query_ext* query = nullptr;            // "tote.query/1"
+    const tote_layer_ext* layer = nullptr;            // "tote.layer/1": the plugin is a layer, not a backend
 };
+
+// The ids of the extensions in ext, sorted.
+std::vector<std::string> extension_ids(const Extensions& ext);
 
 // A plugin that passed every check. The library behind it is never unloaded, so the descriptor stays valid.
 struct LoadedPlugin {

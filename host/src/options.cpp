@@ -21,12 +21,12 @@ namespace {
 }
 
 // "store 'evals': " before a message, or nothing when no store is named.
-std::string who(const std::string& store) { return store.empty() ? std::string() : "store " + quote(store) + ": "; }
+std::string who(const std::string& owner) { return owner.empty() ? std::string() : owner + ": "; }
 
 }  // namespace
 
 std::vector<tote_option_value> check_options(const std::vector<OptionSetting>& settings, const PluginInfo& plugin,
-                                             const std::string& store) {
+                                             const std::string& owner) {
     std::vector<tote_option_value> values;
     for (const OptionSetting& setting : settings) {
         const OptionInfo* spec = nullptr;
@@ -35,8 +35,8 @@ std::vector<tote_option_value> check_options(const std::vector<OptionSetting>& s
         if (spec == nullptr) {
             std::string accepted;
             for (const OptionInfo& o : plugin.options) accepted += (accepted.empty() ? "" : ", ") + o.name;
-            fail(setting, who(store) + "unknown option " + quote(setting.name) + " for the " +
-                              plugin.name + " plugin (accepted: " + (accepted.empty() ? "none" : accepted) + ")");
+            fail(setting, who(owner) + "unknown option " + quote(setting.name) + " for the " +
+                              plugin.name + (is_layer(plugin) ? " layer" : " plugin") + " (accepted: " + (accepted.empty() ? "none" : accepted) + ")");
         }
         tote_option_value v{};
         v.name = spec->name.c_str();
@@ -52,7 +52,7 @@ std::vector<tote_option_value> check_options(const std::vector<OptionSetting>& s
         v.string_value = setting.string_value.c_str();
         v.string_len = setting.string_value.size();
         if (!ok)
-            fail(setting, who(store) + "option " + quote(setting.name) + " must be of type " +
+            fail(setting, who(owner) + "option " + quote(setting.name) + " must be of type " +
                               option_type_name(spec->type) + ", not " + option_type_name(setting.type));
         values.push_back(v);
     }

@@ -15,10 +15,10 @@
 namespace tote::detail {
 
 // One tote_option_value per setting, typed as the plugin declares. Throws Error(invalid_argument) naming the
-// file:line, the store (if store is not empty) and the option for an unknown name or a wrong type. The values
-// point into settings.
+// file:line, the owner (if not empty: "store 'evals'", "layer 'zstd' of store 'evals'") and the option for an
+// unknown name or a wrong type. The values point into settings.
 std::vector<tote_option_value> check_options(const std::vector<OptionSetting>& settings, const PluginInfo& plugin,
-                                             const std::string& store);
+                                             const std::string& owner);
 
 // Text options (OpenOptions::options) as settings typed as the plugin declares them, replacing any setting of the
 // same name in settings. Throws Error(invalid_argument) for an unknown name or a value that does not parse.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // status.cpp — names of status codes and capabilities, and the library version.
 #include <tote/tote.hpp>
+#include <tote/ext/layer.h>
 
 namespace tote {
 
@@ -64,6 +65,17 @@ uint64_t known_capabilities(uint32_t abi_minor) noexcept {
     for (const Cap& cap : caps)
         if (cap.minor <= abi_minor) known |= cap.flag;
     return known;
+}
+
+bool is_layer(const PluginInfo& plugin) {
+    for (const std::string& id : plugin.extensions)
+        if (id == TOTE_EXT_LAYER) return true;
+    return false;
+}
+
+uint64_t layered_capabilities(uint64_t layer, uint64_t below) noexcept {
+    constexpr uint64_t modes = TOTE_CAP_KEY_AND_PREFIX | TOTE_CAP_PERSISTENT;
+    return (layer & below & ~modes) | (below & modes);
 }
 
 const char* option_type_name(uint32_t type) {

@@ -202,13 +202,19 @@ Store::~Store() = default;
 
 const std::string& Store::url() const { return impl_->url; }
 const std::map<std::string, std::string>& Store::options() const { return impl_->options; }
-const PluginInfo& Store::plugin() const { return impl_->plugin->info; }
+const PluginInfo& Store::plugin() const { return impl_->bottom().plugin->info; }
+std::vector<std::string> Store::layers() const {
+    std::vector<std::string> out;
+    for (const Impl* i = impl_.get(); i->inner; i = i->inner.get()) out.push_back(i->plugin->info.name);
+    return out;
+}
+uint64_t Store::capabilities() const { return impl_->capabilities(); }
 bool Store::read_only() const { return impl_->read_only; }
 bool Store::supports(uint64_t capability) const { return (impl_->capabilities() & capability) == capability; }
 bool Store::batch_is_atomic() const { return impl_->ext().batch != nullptr; }
 
 bool Store::offers(std::string_view extension) const {
-    const auto& ids = impl_->plugin->info.extensions;
+    const auto& ids = impl_->extension_ids;
     return std::find(ids.begin(), ids.end(), extension) != ids.end();
 }
 
@@ -452,13 +458,7 @@ void Store::write_batch(const std::vector<BatchWrite>& writes) {
     call.fail(status, what + "; nothing was written");
 }
 
-bool Store::batch_removes_atomically() const {
-    const tote_batch_ext* batch = impl_->ext().batch;
-    // The flags field is 1.1's: read only where the plugin's struct holds it, and used only by a 1.1 host.
-    return batch != nullptr && TOTE_ABI_VERSION_MINOR(impl_->plugin->host_abi) >= 1 &&
-           batch->struct_size >= offsetof(tote_batch_ext, flags) + sizeof batch->flags &&
-           (batch->flags & TOTE_BATCH_REMOVES) != 0;
-}
+bool Store::batch_removes_atomically() const { return impl_->batch_removes; }
 
 void Store::remove_batch(const std::vector<std::string>& keys) {
     for (const std::string& key : keys) detail::validate_key(key);
@@ -539,16 +539,20 @@ void Store::rename(std::string_view from_view, std::string_view to_view, bool re
 }
 
 std::string Store::info() const {
-    const tote_admin_ext* admin = impl_->ext().admin;
+    // The backend describes the store, under any layers (they hold no data of their own): its table, its handle,
+    // called under the layered store's lock (which covers every store below it).
+    const Impl& bottom = impl_->bottom();
+    const tote_admin_ext* admin = bottom.extensions.admin;
     if (admin == nullptr || admin->info == nullptr)
-        throw Error(Status::unsupported, "unsupported: info of " + impl_->url + ": the " + impl_->plugin->info.name +
+        throw Error(Status::unsupported, "unsupported: info of " + impl_->url + ": the " + bottom.plugin->info.name +
                                              " plugin describes no store (it offers no " TOTE_EXT_ADMIN " info)");
     StringSink sink;
-    invoke_checked(*impl_, [&](tote_store* h, const tote_call* c) { return admin->info(h, c, &append_to_string, &sink); },
+    tote_store* const handle = bottom.handle;
+    invoke_checked(*impl_, [&](tote_store*, const tote_call* c) { return admin->info(handle, c, &append_to_string, &sink); },
                    [&] { return "info of " + impl_->url; });
     const nlohmann::json parsed = nlohmann::json::parse(sink.value, nullptr, false);
     if (!parsed.is_object())
-        throw Error(Status::internal, "internal error: info of " + impl_->url + ": the " + impl_->plugin->info.name +
+        throw Error(Status::internal, "internal error: info of " + impl_->url + ": the " + bottom.plugin->info.name +
                                           " plugin's description is not a JSON object: " + sink.value.substr(0, 200));
     return std::move(sink.value);
 }

@@ -14,16 +14,28 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace tote {
 
 struct Store::Impl {
+    // Whose functions are called with handle: the backend's, or for a layered store the outermost layer's.
     std::shared_ptr<const detail::LoadedPlugin> plugin;
     tote_store* handle = nullptr;
-    std::string url;  // with any password replaced by "***"
-    std::map<std::string, std::string> options;  // the plugin options it was opened with, as text
+    std::string url;  // with any password replaced by "***"; layered: "zstd::sqlite:///x"
+    std::map<std::string, std::string> options;  // the backend options it was opened with, as text
     bool read_only = false;
-    bool serialised = true;  // the plugin is not thread-safe: one call at a time
+    bool serialised = true;  // the store is not thread-safe: one call at a time
+    // What the store offers: the plugin's own for a backend; for a layer, derived from the store below
+    // (tote/ext/layer.h): capabilities and extensions only where both have them.
+    uint64_t caps = 0;
+    detail::Extensions extensions;
+    std::vector<std::string> extension_ids;  // of extensions, sorted
+    bool batch_removes = false;              // extensions.batch takes TOTE_WRITE_REMOVE ops (ABI 1.1)
+    // A layer's store below, closed after this one (members are destroyed after the destructor's body), and the
+    // view of it the layer was given (it must outlive the layer's store).
+    std::shared_ptr<Impl> inner;
+    tote_inner_store inner_view{};
     std::mutex mutex;
 
     Impl() = default;
@@ -34,12 +46,14 @@ struct Store::Impl {
     }
 
     const tote_plugin& table() const { return *plugin->descriptor; }
-    const detail::Extensions& ext() const { return plugin->ext; }
-    uint64_t capabilities() const { return plugin->info.capabilities; }  // those the host's ABI version knows
+    const detail::Extensions& ext() const { return extensions; }
+    uint64_t capabilities() const { return caps; }  // only bits the host's ABI version knows
     std::unique_lock<std::mutex> lock() {
         return serialised ? std::unique_lock<std::mutex>(mutex) : std::unique_lock<std::mutex>();
     }
     detail::Call call() const { return detail::Call(plugin->host_abi); }
+    // The backend at the bottom of the stack.
+    const Impl& bottom() const { return inner ? inner->bottom() : *this; }
 };
 
 namespace detail {

@@ -179,7 +179,7 @@ void totec_close(totec_store* store) { delete store; }
 const char* totec_store_url(const totec_store* store) { return store ? store->store.url().c_str() : ""; }
 
 uint64_t totec_store_capabilities(const totec_store* store) {
-    return store ? store->store.plugin().capabilities : 0;
+    return store ? store->store.capabilities() : 0;
 }
 
 int totec_store_batch_is_atomic(const totec_store* store) {

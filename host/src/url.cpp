@@ -27,7 +27,16 @@ Url parse_url(std::string_view text) {
     if (sep == std::string_view::npos)
         throw Error(Status::invalid_argument, "malformed URL " + quote(text) + ": expected scheme://location");
     Url url;
-    for (char c : text.substr(0, sep)) url.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string head;
+    for (char c : text.substr(0, sep)) head += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (size_t colons; (colons = head.find("::")) != std::string::npos; head.erase(0, colons + 2)) {
+        std::string layer = head.substr(0, colons);
+        if (!is_valid_scheme(layer))
+            throw Error(Status::invalid_argument, "malformed URL " + quote(text) + ": bad layer name " + quote(layer) +
+                                                      " before '::' (letters, digits, '+', '.', '-', starting with a letter)");
+        url.layers.push_back(std::move(layer));
+    }
+    url.scheme = std::move(head);
     url.location = std::string(text.substr(sep + 3));
     if (!is_valid_scheme(url.scheme))
         throw Error(Status::invalid_argument, "malformed URL " + quote(text) + ": bad scheme " + quote(url.scheme) +

@@ -2,7 +2,7 @@
 // main.cpp — runs the conformance suite against one plugin under Catch2, for ctest:
 //
 //     tote-conformance --plugin-dir DIR... --scheme SCHEME [--url URL --isolate-option NAME] [--option K=V]...
-//                      [--host-abi 1.0] [--fixture-via SCHEME2] [catch2 options]
+//                      [--host-abi 1.0] [--fixture-via SCHEME2] [--layer NAME]... [catch2 options]
 //
 // Loads only the plugins in the DIRs (no environment, no built-in plugins), and gives each case a fresh store:
 // under a new temporary directory for file-based plugins, or named after this process for the others (see
@@ -13,7 +13,9 @@
 // plugins built against 1.1 serving a 1.0 host; any status code 1.0 does not define then fails the case.
 // --fixture-via SCHEME2 is for a plugin without TOTE_CAP_WRITE: the suite's fixture is first written through a
 // store of the (writable, file-based) plugin SCHEME2 in the temporary directory, and the plugin under test reads
-// that same location as its fixture store. `tote plugin check` runs the same cases, each in a child process.
+// that same location as its fixture store. --layer NAME stacks a layer (tote/ext/layer.h) over every store of the
+// run ("cxor::cmem://…"): the suite then checks the layered stores. `tote plugin check` runs the same cases, each
+// in a child process.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
@@ -36,6 +38,7 @@ std::string g_url;             // a server backend's URL
 std::string g_isolate;         // its isolating option
 std::vector<std::string> g_options;  // K=V
 std::string g_host_abi;              // "" (this host's) or "1.0"
+std::vector<std::string> g_layers;   // stacked over every store, outermost first
 
 const tote::Host& host() {
     static const tote::Host instance = [] {
@@ -52,7 +55,7 @@ const tote::Host& host() {
 const tote::PluginInfo* plugin_for(const std::string& scheme) {
     for (const auto& p : host().plugins())
         for (const auto& s : p.schemes)
-            if (s == scheme) return &p;
+            if (s == scheme && !tote::is_layer(p)) return &p;
     return nullptr;
 }
 
@@ -68,6 +71,7 @@ TEST_CASE("conformance") {
     tote::conformance::Target target;
     target.host = &host();
     target.scheme = g_scheme;
+    target.layers = g_layers;
     target.base = g_url.empty() ? tote::conformance::default_base(*plugin, g_scheme, g_temp.string()) : g_url;
     target.isolate_option = g_isolate;
     for (const std::string& option : g_options) {
@@ -102,11 +106,12 @@ int main(int argc, char* argv[]) {
                 Opt(g_isolate, "option")["--isolate-option"]("the option giving each case its own store") |
                 Opt(g_options, "k=v")["--option"]("a plugin option for every store") |
                 Opt(g_host_abi, "1.0")["--host-abi"]("speak this older ABI version to the plugin") |
+                Opt(g_layers, "name")["--layer"]("stack this layer over every store (repeatable, outermost first)") |
                 Opt(g_fixture_via, "scheme")["--fixture-via"]("write the fixture with this plugin, for a read-only one"));
     if (int rc = session.applyCommandLine(argc, argv)) return rc;
     if (g_plugin_dirs.empty() || g_scheme.empty() || !(g_host_abi.empty() || g_host_abi == "1.0")) {
         std::fprintf(stderr, "usage: %s --plugin-dir DIR... --scheme SCHEME [--url URL --isolate-option NAME] "
-                             "[--option K=V]... [--host-abi 1.0] [--fixture-via SCHEME2] [catch2 options]\n",
+                             "[--option K=V]... [--host-abi 1.0] [--fixture-via SCHEME2] [--layer NAME]... [catch2 options]\n",
                      argv[0]);
         return 2;
     }

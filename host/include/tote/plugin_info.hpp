@@ -51,6 +51,12 @@ struct SchemeShadow {
 TOTE_API std::vector<std::string> capability_names(uint64_t capabilities);
 // The TOTE_CAP_* bits that ABI 1.<abi_minor> defines.
 TOTE_API uint64_t known_capabilities(uint32_t abi_minor) noexcept;
+// True for a layer (a plugin serving "tote.layer/1", tote/ext/layer.h): its schemes are layer names, stacked
+// over a store ("zstd::sqlite://evals.db"), never URL schemes of their own.
+TOTE_API bool is_layer(const PluginInfo& plugin);
+// What a layer with capabilities `layer` over a store with `below` offers: the modes TOTE_CAP_KEY_AND_PREFIX and
+// TOTE_CAP_PERSISTENT of the store below, and every other bit only where both have it (tote/ext/layer.h).
+TOTE_API uint64_t layered_capabilities(uint64_t layer, uint64_t below) noexcept;
 // "bool", "int", "float", "string".
 TOTE_API const char* option_type_name(uint32_t type);
 

@@ -96,9 +96,15 @@ public:
     // The plugin options the store was opened with (from the config and OpenOptions), as text. With url(), what
     // tells two stores apart (two tables, or two key prefixes, on one server have the same URL).
     const std::map<std::string, std::string>& options() const;
+    // The backend's plugin (under any layers).
     const PluginInfo& plugin() const;
+    // The layers stacked over it, outermost first ({"zstd", "cache"}); empty for a bare store.
+    std::vector<std::string> layers() const;
     bool read_only() const;
-    bool supports(uint64_t capability) const;  // a TOTE_CAP_* bit of the plugin
+    // The TOTE_CAP_* bits the store offers: the plugin's, or for a layered store those of the layers and the
+    // backend together.
+    uint64_t capabilities() const;
+    bool supports(uint64_t capability) const;  // a TOTE_CAP_* bit of capabilities()
 
     // The value of key. Status::not_found if it is not a key (a prefix is not a key). Fills *stat if given.
     std::string read(std::string_view key, Stat* stat = nullptr) const;
