@@ -24,6 +24,7 @@ TOTE_PACKAGES=(
   python3-networkx                       # tests/cli: NetworkX reads what `tote graph export` writes, and back
   pybind11-dev python3-dev python3-pytest  # the Python package (host/python) and its tests (tests/python)
   python3-diskcache                      # bench/python compares the package with it
+  libzstd-dev libxxhash-dev              # the zstd and checksum layers (plugins/zstd, plugins/checksum)
 )
 
 tote_install_packages() {

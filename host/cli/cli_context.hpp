@@ -69,6 +69,7 @@ void add_plugin_command(CLI::App& app, Context& ctx);  // plugin check, plugin f
 void add_plugin_fixture_command(CLI::App& plugin, Context& ctx);  // plugin fixture (called by the above)
 void add_lock_command(CLI::App& app, Context& ctx);    // lock ls, lock rm
 void add_tail_command(CLI::App& app, Context& ctx);    // tail
+void add_verify_command(CLI::App& app, Context& ctx);  // verify
 void add_admin_commands(CLI::App& app, Context& ctx);  // drop, doctor
 void add_complete_command(CLI::App& app, Context& ctx);  // complete (hidden, for shell completion)
 

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     add_plugin_command(app, ctx);
     add_lock_command(app, ctx);
     add_tail_command(app, ctx);
+    add_verify_command(app, ctx);
     add_admin_commands(app, ctx);
     add_complete_command(app, ctx);
 

@@ -86,7 +86,9 @@ TEST_CASE("a layer is listed as a layer, not as a scheme, and named where it is 
         if (p.name == "cxor") listed = tote::is_layer(p);
     CHECK(listed);
     CHECK(has(error_of([&] { host.open("cxor://x"); }), "'cxor' is a layer: stack it over a store"));
-    CHECK(has(error_of([&] { host.open("nope::cmem://x"); }), "unknown layer: nope (known layers: cxor)"));
+    const std::string unknown = error_of([&] { host.open("nope::cmem://x"); });
+    CHECK(has(unknown, "unknown layer: nope (known layers: "));
+    CHECK(has(unknown, "cxor"));
     CHECK(has(error_of([&] { host.open("cmem::cmem://x"); }), "'cmem' is a storage backend, not a layer"));
 }
 

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+// checksum_layer.cpp — the "checksum" layer: every value is stored in checksummed frames (checksum_frames.hpp) and
+// checked on every read, so a value damaged below the layer reads as TOTE_CORRUPT naming the key, never as wrong
+// data. Writes are one frame; appends add one, so they stay appends. Everything else passes through.
+#include "checksum_frames.hpp"
+
+#include <tote/layer.hpp>
+
+namespace {
+
+using tote::plugin::Error;
+using tote::plugin::Inner;
+using tote::plugin::Stat;
+
+class ChecksumLayer : public tote::plugin::Layer<ChecksumLayer> {
+public:
+    explicit ChecksumLayer(Inner inner) : inner_(std::move(inner)) {}
+
+    static std::unique_ptr<ChecksumLayer> open_layer(const tote::plugin::OpenParams&, Inner inner) {
+        return std::make_unique<ChecksumLayer>(std::move(inner));
+    }
+
+    void read(std::string_view key, tote::plugin::ValueSink& sink, Stat* stat) {
+        Stat st;
+        const std::string stored = inner_.read(key, &st);
+        std::string data;
+        check(key, tote::checksum::decode(stored, &data));
+        st.size = data.size();
+        if (stat) *stat = st;
+        sink.write(data);
+    }
+
+    // The size is the data's, so the value is read (its frames walked, not checked: reads check).
+    Stat stat(std::string_view key) {
+        Stat st = inner_.stat(key);
+        if (st.kind != TOTE_KIND_KEY) return st;
+        Stat now;
+        const std::string stored = inner_.read(key, &now);
+        check(key, tote::checksum::data_size(stored, now.size));
+        return now;
+    }
+
+    uint64_t write(const tote::plugin::WriteOp& op) {
+        tote::plugin::WriteOp framed = op;
+        const std::string stored = tote::checksum::frame(op.value);
+        framed.value = stored;
+        return inner_.write(framed);
+    }
+
+    // One more frame (an empty one for empty data: an absent key is still created, as a plain append does).
+    void append(std::string_view key, std::string_view data) { inner_.append(key, tote::checksum::frame(data)); }
+
+    void write_batch(const std::vector<tote::plugin::WriteOp>& ops, size_t& failed_index) {
+        std::vector<std::string> stored;
+        stored.reserve(ops.size());
+        std::vector<tote::plugin::WriteOp> framed = ops;
+        for (tote::plugin::WriteOp& op : framed) {
+            if (op.remove()) continue;
+            stored.push_back(tote::checksum::frame(op.value));
+            op.value = stored.back();
+        }
+        inner_.write_batch(framed, failed_index);
+    }
+    static constexpr bool batch_removes = true;  // offered upward only where the store below takes them
+
+    void list(const tote::plugin::ListParams& params, tote::plugin::EntrySink& out) { inner_.list(params, out); }
+    void remove(std::string_view key, bool recursive) { inner_.remove(key, recursive); }
+    void rename(std::string_view from, std::string_view to, bool replace) { inner_.rename(from, to, replace); }
+
+private:
+    static void check(std::string_view key, const std::string& problem) {
+        if (!problem.empty())
+            throw Error(TOTE_CORRUPT, "checksum: the value of '" + std::string(key) + "' is damaged (" + problem +
+                                          "): changed below the checksum layer, or written without it");
+    }
+
+    Inner inner_;
+};
+
+const char* const kNames[] = {"checksum", nullptr};
+
+}  // namespace
+
+TOTE_LAYER_ENTRY(ChecksumLayer,
+                 (tote::plugin::Descriptor{"checksum", TOTE_VERSION,
+                                           "layer: an XXH3 checksum per value, checked on every read",
+                                           kNames,
+                                           TOTE_CAP_WRITE | TOTE_CAP_APPEND | TOTE_CAP_LIST | TOTE_CAP_RENAME |
+                                               TOTE_CAP_CREATE_ONLY | TOTE_CAP_COMPARE_VERSION |
+                                               TOTE_CAP_ATOMIC_BATCH | TOTE_CAP_THREAD_SAFE | TOTE_CAP_EXPIRY,
+                                           TOTE_LOCATION_URL, nullptr}))

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+// zstd_layer.cpp — the "zstd" layer: values stored compressed, one standard Zstandard frame per write and one more
+// per append (so appends stay appends: zstd decodes concatenated frames as one stream). A value that does not
+// begin with zstd's frame marker was written without the layer and reads as it is; one that begins with it but
+// does not decode reads as TOTE_CORRUPT. stat() reports the uncompressed size (from the frames' headers).
+// Option: level (the zstd compression level, default 3).
+#include <tote/layer.hpp>
+
+#include <zstd.h>
+
+#include <cstring>
+#include <optional>
+
+namespace {
+
+using tote::plugin::Error;
+using tote::plugin::Inner;
+using tote::plugin::Stat;
+
+constexpr unsigned char kMagic[4] = {0x28, 0xB5, 0x2F, 0xFD};  // ZSTD_MAGICNUMBER, little-endian
+constexpr int kDefaultLevel = 3;
+
+bool compressed(std::string_view stored) {
+    return stored.size() >= 4 && std::memcmp(stored.data(), kMagic, 4) == 0;
+}
+
+// One context of each kind per thread, reused: creating one costs more than compressing a small value.
+ZSTD_CCtx* cctx() {
+    thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> ctx(ZSTD_createCCtx(), &ZSTD_freeCCtx);
+    return ctx.get();
+}
+ZSTD_DCtx* dctx() {
+    thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> ctx(ZSTD_createDCtx(), &ZSTD_freeDCtx);
+    return ctx.get();
+}
+
+[[noreturn]] void damaged(std::string_view key, const std::string& why) {
+    throw Error(TOTE_CORRUPT, "zstd: the value of '" + std::string(key) + "' does not decompress (" + why +
+                                  "): changed below the zstd layer, or written without it and beginning with zstd's "
+                                  "frame marker");
+}
+
+class ZstdLayer : public tote::plugin::Layer<ZstdLayer> {
+public:
+    ZstdLayer(Inner inner, int level) : inner_(std::move(inner)), level_(level) {}
+
+    static std::unique_ptr<ZstdLayer> open_layer(const tote::plugin::OpenParams& params, Inner inner) {
+        const int64_t level = params.get_int("level", kDefaultLevel);
+        if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel() || level == 0)
+            throw Error(TOTE_INVALID_ARGUMENT, "zstd: option 'level' must be from " + std::to_string(ZSTD_minCLevel()) +
+                                                   " to " + std::to_string(ZSTD_maxCLevel()) + ", and not 0");
+        return std::make_unique<ZstdLayer>(std::move(inner), static_cast<int>(level));
+    }
+
+    void read(std::string_view key, tote::plugin::ValueSink& sink, Stat* stat) {
+        Stat st;
+        const std::string stored = inner_.read(key, &st);
+        if (!compressed(stored)) {
+            if (stat) *stat = st;
+            sink.write(stored);
+            return;
+        }
+        const std::string data = decompress(key, stored);
+        st.size = data.size();
+        if (stat) *stat = st;
+        sink.write(data);
+    }
+
+    // The uncompressed size, summed from the frames' headers (the value is read, not decompressed).
+    Stat stat(std::string_view key) {
+        Stat st = inner_.stat(key);
+        if (st.kind != TOTE_KIND_KEY) return st;
+        Stat now;
+        const std::string stored = inner_.read(key, &now);
+        if (!compressed(stored)) return now;
+        const std::optional<uint64_t> size = content_size(key, stored);
+        now.size = size ? *size : decompress(key, stored).size();  // a frame without its size (not ours): decode
+        return now;
+    }
+
+    uint64_t write(const tote::plugin::WriteOp& op) {
+        tote::plugin::WriteOp packed = op;
+        const std::string stored = compress(op.value);
+        packed.value = stored;
+        return inner_.write(packed);
+    }
+
+    // One more frame. A value written without the layer (not compressed, not empty) is first rewritten as a frame,
+    // so that it never becomes raw bytes followed by a frame.
+    void append(std::string_view key, std::string_view data) {
+        for (int attempt = 0;; ++attempt) {
+            Stat st;
+            std::string head;
+            try {
+                st = inner_.stat(key);
+            } catch (const Error& e) {
+                if (e.status() != TOTE_NOT_FOUND) throw;
+                st.size = 0;
+            }
+            if (st.size == 0 || compressed(first_bytes(key))) return inner_.append(key, compress(data));
+            const std::string raw = inner_.read(key, &st);
+            if (compressed(raw)) return inner_.append(key, compress(data));  // rewritten meanwhile
+            tote::plugin::WriteOp rewrite{key, {}, 0, 0, 0};
+            const std::string stored = compress(raw) + compress(data);
+            rewrite.value = stored;
+            if (inner_.has(TOTE_CAP_COMPARE_VERSION)) {
+                rewrite.flags = TOTE_WRITE_IF_VERSION;
+                rewrite.expected_version = st.version;
+            }
+            if (st.expires_ns != 0 && inner_.has(TOTE_CAP_EXPIRY)) {
+                rewrite.flags |= TOTE_WRITE_EXPIRES;
+                rewrite.expires_ns = st.expires_ns;
+            }
+            try {
+                inner_.write(rewrite);
+                return;
+            } catch (const Error& e) {
+                if (e.status() != TOTE_PRECONDITION_FAILED || attempt >= 16) throw;
+            }
+        }
+    }
+
+    void write_batch(const std::vector<tote::plugin::WriteOp>& ops, size_t& failed_index) {
+        std::vector<std::string> stored;
+        stored.reserve(ops.size());
+        std::vector<tote::plugin::WriteOp> packed = ops;
+        for (tote::plugin::WriteOp& op : packed) {
+            if (op.remove()) continue;
+            stored.push_back(compress(op.value));
+            op.value = stored.back();
+        }
+        inner_.write_batch(packed, failed_index);
+    }
+    static constexpr bool batch_removes = true;  // offered upward only where the store below takes them
+
+    void list(const tote::plugin::ListParams& params, tote::plugin::EntrySink& out) { inner_.list(params, out); }
+    void remove(std::string_view key, bool recursive) { inner_.remove(key, recursive); }
+    void rename(std::string_view from, std::string_view to, bool replace) { inner_.rename(from, to, replace); }
+
+private:
+    std::string compress(std::string_view data) const {
+        std::string out(ZSTD_compressBound(data.size()), '\0');
+        const size_t n = ZSTD_compressCCtx(cctx(), out.data(), out.size(), data.data(), data.size(), level_);
+        if (ZSTD_isError(n)) throw Error(TOTE_INTERNAL, std::string("zstd: compression failed: ") + ZSTD_getErrorName(n));
+        out.resize(n);
+        return out;
+    }
+
+    // The sum of the frames' content sizes, from their headers; nullopt if a frame does not say (not one of ours).
+    static std::optional<uint64_t> content_size(std::string_view key, std::string_view stored) {
+        uint64_t size = 0;
+        for (size_t at = 0; at < stored.size();) {
+            const size_t frame = ZSTD_findFrameCompressedSize(stored.data() + at, stored.size() - at);
+            if (ZSTD_isError(frame)) damaged(key, ZSTD_getErrorName(frame));
+            const unsigned long long content = ZSTD_getFrameContentSize(stored.data() + at, stored.size() - at);
+            if (content == ZSTD_CONTENTSIZE_ERROR) damaged(key, "a frame header is unreadable");
+            if (content == ZSTD_CONTENTSIZE_UNKNOWN) return std::nullopt;
+            size += content;
+            at += frame;
+        }
+        return size;
+    }
+
+    static std::string decompress(std::string_view key, std::string_view stored) {
+        ZSTD_DCtx* d = dctx();
+        // Our frames carry their sizes: decode all of them in one call into a buffer of the right size.
+        if (const std::optional<uint64_t> size = content_size(key, stored)) {
+            std::string out(*size, '\0');
+            const size_t n = ZSTD_decompressDCtx(d, out.data(), out.size(), stored.data(), stored.size());
+            if (ZSTD_isError(n)) damaged(key, ZSTD_getErrorName(n));
+            if (n != *size) damaged(key, "its frames hold fewer bytes than their headers say");
+            return out;
+        }
+        // A frame without its size (not written by this layer): stream it.
+        ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+        std::string out;
+        ZSTD_inBuffer in{stored.data(), stored.size(), 0};
+        char buffer[64 * 1024];
+        size_t pending = 1;
+        while (in.pos < in.size || pending != 0) {
+            ZSTD_outBuffer o{buffer, sizeof buffer, 0};
+            const size_t before = in.pos;
+            pending = ZSTD_decompressStream(d, &o, &in);
+            if (ZSTD_isError(pending)) damaged(key, ZSTD_getErrorName(pending));
+            out.append(buffer, o.pos);
+            if (o.pos == 0 && in.pos == before) damaged(key, "the last frame is cut short");
+        }
+        return out;
+    }
+
+    // The first four bytes of the value (ranged where the store below offers it).
+    std::string first_bytes(std::string_view key) const {
+        if (inner_.extension<tote_read_range_ext>(TOTE_EXT_READ_RANGE) == nullptr) return inner_.read(key).substr(0, 4);
+        std::string head;
+        inner_.read_range(key, 0, 4, [](void* ctx, const void* data, size_t len) {
+            static_cast<std::string*>(ctx)->append(static_cast<const char*>(data), len);
+            return 0;
+        }, &head);
+        return head;
+    }
+
+    Inner inner_;
+    int level_;
+};
+
+const char* const kNames[] = {"zstd", nullptr};
+const tote_option_spec kOptions[] = {
+    {"level", TOTE_TYPE_INT, 0, "3", "zstd compression level: 1 (fast) to 19 (small), or negative for faster still"},
+    {nullptr, 0, 0, nullptr, nullptr},
+};
+static_assert(kDefaultLevel == 3, "keep the option table's default text in step");
+
+}  // namespace
+
+TOTE_LAYER_ENTRY(ZstdLayer,
+                 (tote::plugin::Descriptor{"zstd", TOTE_VERSION, "layer: values stored compressed with Zstandard",
+                                           kNames,
+                                           TOTE_CAP_WRITE | TOTE_CAP_APPEND | TOTE_CAP_LIST | TOTE_CAP_RENAME |
+                                               TOTE_CAP_CREATE_ONLY | TOTE_CAP_COMPARE_VERSION |
+                                               TOTE_CAP_ATOMIC_BATCH | TOTE_CAP_THREAD_SAFE | TOTE_CAP_EXPIRY,
+                                           TOTE_LOCATION_URL, kOptions}))
