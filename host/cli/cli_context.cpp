@@ -47,6 +47,7 @@ Store Context::open(const std::string& store, bool create, bool read_only) {
     OpenOptions options;
     options.create = create;
     options.read_only = read_only;
+    if (metrics) options.layers.push_back({"metrics", {{"print", "true"}}});
     // Once per scheme and command: a plugin that shadows another is never used without saying so.
     if (std::optional<std::string> warning = host().shadow_warning(store))
         if (warned_.insert(*warning).second) std::fprintf(stderr, "tote: warning: %s\n", warning->c_str());

@@ -41,6 +41,7 @@ public:
     std::optional<std::string> config;
     std::vector<std::string> plugin_dirs;
     bool rescan = false;  // probe every plugin file again (tote plugins --rescan)
+    bool metrics = false;  // --metrics: every store opened gets the metrics layer on top, printing on close
 
     // Built on first use, so `tote --help` works even with a broken config.
     const Host& host();

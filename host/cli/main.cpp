@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
     app.add_option("--plugin-dir", ctx.plugin_dirs, "search this plugin directory first (repeatable)")
         ->type_name("DIR")
         ->allow_extra_args(false);
+    app.add_flag("--metrics", ctx.metrics,
+                 "print each store's operation counts, errors, bytes and latencies to stderr when the command ends "
+                 "(the metrics layer)");
     app.footer(
         "Exit codes: 0 ok, 1 failure, 2 usage or config error, 3 not found, 4 conflict, 5 unknown outcome.\n"
         "Run 'tote COMMAND --help' for a command's options. Documentation: docs/cli.md");

@@ -402,6 +402,16 @@ std::string what_store(const Target& target, const std::string& op) {
 
 Store Host::open(std::string_view store, const OpenOptions& options) const {
     Target target = impl_->resolve(store);
+    // OpenOptions::layers go over all others, their text options typed as each layer declares them.
+    std::vector<LayerTarget> extra;
+    for (const auto& [name, text] : options.layers) {
+        LayerTarget layer = impl_->find_layer(name, {}, "layer " + quote(name));
+        detail::merge_text_options(text, layer.slot->info, layer.options);
+        extra.push_back(std::move(layer));
+    }
+    target.layers.insert(target.layers.begin(), extra.begin(), extra.end());
+    // Every layer's options are checked before anything opens: a typo never creates or touches a store.
+    for (const LayerTarget& layer : target.layers) detail::check_options(layer.options, layer.slot->info, layer.owner);
     const std::shared_ptr<const detail::LoadedPlugin> loaded = target.slot->load();
     const detail::LoadedPlugin& plugin = *loaded;
     const bool read_only = options.read_only || (target.config && target.config->read_only) ||

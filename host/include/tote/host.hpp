@@ -32,6 +32,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <utility>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,6 +76,9 @@ struct OpenOptions {
     // Plugin options as text ("fsync" → "false"), converted to the type the plugin declares ("true"/"false",
     // integers, decimals, any string) and checked like config options; they override a named store's options.
     std::map<std::string, std::string> options;
+    // Layers (tote/ext/layer.h) stacked over the store, outermost first, over any layers its URL or config entry
+    // names: each a layer name and its options as text (checked like options above).
+    std::vector<std::pair<std::string, std::map<std::string, std::string>>> layers;
 };
 
 // A directory searched for plugins, and why. In search order: HostOptions::plugin_dirs (`tote --plugin-dir`),
