@@ -96,7 +96,7 @@ expect "tote cp evals " archive evals
 expect "tote put --" --create-only --if-version --ttl --help
 expect_none "tote put --" --follow
 expect "tote tail --" --follow
-expect_exactly "tote plugin check " json postgres redis sqlite   # or a .so file: none here
+expect_exactly "tote plugin check " cache checksum fault json metrics postgres redis sqlite zstd  # backends and layers; or a .so file: none here
 touch mine.so
 expect "tote plugin check " mine.so json
 expect "tote --store-less-typo " # an unknown word before the command: no error, whatever is offered

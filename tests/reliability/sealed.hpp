@@ -21,7 +21,9 @@ inline std::unique_ptr<Host> sealed_host() {
 
 // "json://DIR/store" or "sqlite://DIR/store.db".
 inline std::string url_in(const std::string& scheme, const std::string& dir) {
-    return scheme + "://" + dir + "/store" + (scheme == "sqlite" ? ".db" : "");
+    // scheme may carry layers ("zstd::sqlite"): the file name is the backend's.
+    const bool sqlite = scheme.size() >= 6 && scheme.compare(scheme.size() - 6, 6, "sqlite") == 0;
+    return scheme + "://" + dir + "/store" + (sqlite ? ".db" : "");
 }
 
 }  // namespace tote::test
