@@ -6,7 +6,8 @@
 //
 // Workloads: batch-put, durable-put, random-get, list, copy, call-overhead, discovery, stream, query, servers (batch-put,
 // random-get and list on private postgres and redis servers, when those are installed), and graph (tote::Graph's
-// build, neighbours and shortest paths). --quick runs them small (CI checks that they run, not how fast). --dir is
+// build, neighbours and shortest paths), and layers (each first-party layer over sqlite against the bare store).
+// --quick runs them small (CI checks that they run, not how fast). --dir is
 // where stores go (default: a new directory under $TMPDIR, removed at the end). Results and how to read them:
 // docs/performance.md.
 #include "workloads.hpp"
@@ -32,7 +33,7 @@ void usage() {
     std::fprintf(stderr,
                  "usage: tote-bench [--quick] [--json] [--workload NAME]... [--reps N] [--dir DIR]\n"
                  "workloads: batch-put durable-put random-get list copy call-overhead discovery stream query servers "
-                 "graph\n");
+                 "graph layers\n");
 }
 
 }  // namespace
@@ -58,9 +59,9 @@ int main(int argc, char** argv) {
         {"batch-put", batch_put}, {"durable-put", durable_put}, {"random-get", random_get}, {"list", list},
         {"stream", stream},
         {"copy", copy},           {"call-overhead", call_overhead}, {"discovery", discovery},
-        {"query", query_documents}, {"servers", servers}, {"graph", graph_layer}};
+        {"query", query_documents}, {"servers", servers}, {"graph", graph_layer}, {"layers", layers}};
     const std::vector<std::string> order = {"batch-put", "durable-put", "random-get", "list", "copy", "call-overhead",
-                                            "discovery", "stream", "query", "servers", "graph"};
+                                            "discovery", "stream", "query", "servers", "graph", "layers"};
     if (chosen.empty()) chosen = order;
     for (const auto& w : chosen)
         if (!workloads.count(w)) {

@@ -47,6 +47,9 @@ std::vector<Result> servers(const Env& env);
 // graph: build a power-law graph through tote::Graph (sqlite, json, postgres), then neighbours of random nodes
 // and shortest paths between random pairs, against an edge table indexed on src and dst (json: the files).
 std::vector<Result> graph_layer(const Env& env);
+// layers: each first-party layer over sqlite against the bare sqlite store (batch-put, random-get; cache on a hot
+// set; zstd on generated JSON evaluation records, with the bytes it stored).
+std::vector<Result> layers(const Env& env);
 
 }  // namespace tote::bench
 
