@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <stdexcept>
 #include <random>
 
 namespace tote::bench {
@@ -107,7 +108,8 @@ std::string eval_record(long i) {
 }
 
 std::vector<std::vector<BatchWrite>> batches_of(long count, long batch_size, bool records, long value_size) {
-    if (records) (void)nlohmann::json::parse(eval_record(0));  // the generator writes JSON (throws if not)
+    if (records && !nlohmann::json::accept(eval_record(0)))
+        throw std::runtime_error("the generated evaluation record is not JSON");
     std::vector<std::vector<BatchWrite>> batches;
     for (long i = 0; i < count; ++i) {
         if (i % batch_size == 0) batches.emplace_back().reserve(static_cast<size_t>(batch_size));

@@ -17,6 +17,7 @@
 #if TOTE_ABI_MINOR >= 1
 #include <tote/ext/admin.h>
 #include <tote/ext/append.h>
+#include <tote/ext/layer.h>
 #include <tote/ext/list_batch.h>
 #include <tote/ext/read_range.h>
 #endif
@@ -164,6 +165,16 @@ SIZE(tote_admin_ext, 24, 16);
 OFF(tote_list_batch_ext, list_batch, 8, 8);
 SIZE(tote_list_batch_ext, 16, 12);
 PIN(TOTE_APPEND_IF_SIZE == 1);
+/* tote.layer/1 */
+OFF(tote_inner_store, plugin, 8, 8);
+OFF(tote_inner_store, store, 16, 12);
+OFF(tote_inner_store, capabilities, 24, 16);
+OFF(tote_inner_store, url, 32, 24);
+OFF(tote_inner_store, get_extension, 40, 28);
+OFF(tote_inner_store, host_data, 48, 32);
+SIZE(tote_inner_store, 56, 36);
+OFF(tote_layer_ext, open_layer, 8, 8);
+SIZE(tote_layer_ext, 16, 12);
 #endif
 
 /* Something with external linkage, so the translation unit is not empty. */
