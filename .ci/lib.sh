@@ -25,6 +25,7 @@ TOTE_PACKAGES=(
   pybind11-dev python3-dev python3-pytest  # the Python package (host/python) and its tests (tests/python)
   python3-diskcache                      # bench/python compares the package with it
   libzstd-dev libxxhash-dev              # the zstd and checksum layers (plugins/zstd, plugins/checksum)
+  zstd                                   # tests/cli: the zstd command reads what the layer stores, and trains a dictionary
 )
 
 tote_install_packages() {

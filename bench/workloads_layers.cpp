@@ -6,15 +6,18 @@
 //   layer-batch-put   batch_keys keys in batches of batch_size, through LAYER::sqlite vs sqlite: random values of
 //                     value_size (checksum, metrics, cache); for zstd, generated JSON evaluation records (prompts
 //                     from templates, responses, scores: what an eval framework stores), with the note giving the
-//                     bytes stored through zstd against the records' bytes
+//                     bytes stored through zstd against the records' bytes; and zstd with a dictionary trained
+//                     on other records (option dictionary_file), as small records are best compressed
 //   layer-random-get  gets uniform point reads of a store built through the layer vs the bare store
 //   layer-hot-get     cache: gets reads of a hot set of 1,000 keys, through cache (max_staleness_ms = 60000: trusted
 //                     for a minute) vs the bare store; and the same with revalidation by version on every read
 #include "workloads.hpp"
 
 #include <nlohmann/json.hpp>
+#include <zdict.h>
 
 #include <cstdio>
+#include <fstream>
 #include <stdexcept>
 #include <random>
 
@@ -130,7 +133,8 @@ void build(const Env& env, const std::string& url, const std::string& layer, lon
               });
 }
 
-Result batch_put_through(const Env& env, const std::string& layer, bool records, int& trial) {
+Result batch_put_through(const Env& env, const std::string& layer, bool records, int& trial,
+                         const std::map<std::string, std::string>& options = {}) {
     const Sizes& z = env.sizes;
     std::vector<std::vector<BatchWrite>> batches;
     Store store = Store(nullptr);
@@ -140,18 +144,19 @@ Result batch_put_through(const Env& env, const std::string& layer, bool records,
             [&] {
                 batches = batches_of(z.batch_keys, z.batch_size, records, z.value_size);
                 store = open_store(env, "sqlite://" + path,
-                                   layered ? decltype(OpenOptions::layers){{layer, {}}} : decltype(OpenOptions::layers){});
+                                   layered ? decltype(OpenOptions::layers){{layer, options}} : decltype(OpenOptions::layers){});
             },
             [&] {
                 for (const auto& batch : batches) store.write_batch(batch);
                 return static_cast<double>(z.batch_keys);
             });
     };
-    Result r = compare("layer-batch-put", layer, z.reps, [&] { return run(true); }, [&] { return run(false); });
+    Result r = compare("layer-batch-put", options.empty() ? layer : layer + " + dictionary", z.reps,
+                       [&] { return run(true); }, [&] { return run(false); });
     if (records) {
         // What zstd stored against the records' bytes: the last layered store, read bare.
         const std::string last = env.work_dir + "/layers-" + std::to_string(trial - 1) + ".db";
-        Store bare = open_store(env, "sqlite://" + last);
+        Store bare = open_store(env, "sqlite://" + last);  // reads the stored (compressed) bytes
         uint64_t stored = 0, original = 0;
         for (long i = 0; i < z.batch_keys; ++i) stored += bare.stat(batch_key(i))->size;
         for (long i = 0; i < z.batch_keys; ++i) original += eval_record(i).size();
@@ -162,6 +167,26 @@ Result batch_put_through(const Env& env, const std::string& layer, bool records,
         r.note = note;
     }
     return r;
+}
+
+// A zstd dictionary trained on 2,000 records other than the measured ones (as `zstd --train` would be), written to
+// the work directory: what a user stores small records with.
+std::string trained_dictionary(const Env& env) {
+    std::string samples;
+    std::vector<size_t> sizes;
+    for (long i = 0; i < 2000; ++i) {
+        const std::string r = eval_record(1000000 + i);
+        samples += r;
+        sizes.push_back(r.size());
+    }
+    std::string dictionary(112640, '\0');  // zstd --train's default size
+    const size_t n = ZDICT_trainFromBuffer(dictionary.data(), dictionary.size(), samples.data(), sizes.data(),
+                                           static_cast<unsigned>(sizes.size()));
+    if (ZDICT_isError(n)) throw std::runtime_error(std::string("training a zstd dictionary: ") + ZDICT_getErrorName(n));
+    dictionary.resize(n);
+    const std::string path = env.work_dir + "/evals.zdict";
+    std::ofstream(path, std::ios::binary) << dictionary;
+    return path;
 }
 
 Result random_get_through(const Env& env, const std::string& layer, bool records) {
@@ -225,6 +250,7 @@ std::vector<Result> layers(const Env& env) {
     int trial = 0;
     for (const char* layer : {"checksum", "metrics", "cache"}) out.push_back(batch_put_through(env, layer, false, trial));
     out.push_back(batch_put_through(env, "zstd", true, trial));
+    out.push_back(batch_put_through(env, "zstd", true, trial, {{"dictionary_file", trained_dictionary(env)}}));
     for (const char* layer : {"checksum", "metrics"}) out.push_back(random_get_through(env, layer, false));
     out.push_back(random_get_through(env, "zstd", true));
     out.push_back(hot_get_through_cache(env, "60000"));

@@ -9,6 +9,8 @@
 #include <zstd.h>
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <optional>
 
 namespace {
@@ -40,16 +42,43 @@ ZSTD_DCtx* dctx() {
                                   "frame marker");
 }
 
+// A dictionary (option dictionary_file), digested once for compressing and once for decompressing.
+struct Dictionary {
+    unsigned id = 0;
+    std::string path;
+    std::unique_ptr<ZSTD_CDict, size_t (*)(ZSTD_CDict*)> compress{nullptr, &ZSTD_freeCDict};
+    std::unique_ptr<ZSTD_DDict, size_t (*)(ZSTD_DDict*)> decompress{nullptr, &ZSTD_freeDDict};
+};
+
+std::unique_ptr<Dictionary> load_dictionary(const std::string& path, int level) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(TOTE_INVALID_ARGUMENT, "zstd: cannot read the dictionary file " + path);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto d = std::make_unique<Dictionary>();
+    d->id = ZSTD_getDictID_fromDict(bytes.data(), bytes.size());
+    if (d->id == 0)
+        throw Error(TOTE_INVALID_ARGUMENT, "zstd: " + path + " is not a zstd dictionary (train one with "
+                                           "'zstd --train SAMPLES... -o FILE')");
+    d->path = path;
+    d->compress.reset(ZSTD_createCDict(bytes.data(), bytes.size(), level));
+    d->decompress.reset(ZSTD_createDDict(bytes.data(), bytes.size()));
+    if (!d->compress || !d->decompress) throw Error(TOTE_INTERNAL, "zstd: cannot digest the dictionary " + path);
+    return d;
+}
+
 class ZstdLayer : public tote::plugin::Layer<ZstdLayer> {
 public:
-    ZstdLayer(Inner inner, int level) : inner_(std::move(inner)), level_(level) {}
+    ZstdLayer(Inner inner, int level, std::unique_ptr<Dictionary> dictionary)
+        : inner_(std::move(inner)), level_(level), dictionary_(std::move(dictionary)) {}
 
     static std::unique_ptr<ZstdLayer> open_layer(const tote::plugin::OpenParams& params, Inner inner) {
         const int64_t level = params.get_int("level", kDefaultLevel);
         if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel() || level == 0)
             throw Error(TOTE_INVALID_ARGUMENT, "zstd: option 'level' must be from " + std::to_string(ZSTD_minCLevel()) +
                                                    " to " + std::to_string(ZSTD_maxCLevel()) + ", and not 0");
-        return std::make_unique<ZstdLayer>(std::move(inner), static_cast<int>(level));
+        const std::string dictionary = params.get_string("dictionary_file", "");
+        return std::make_unique<ZstdLayer>(std::move(inner), static_cast<int>(level),
+                                           dictionary.empty() ? nullptr : load_dictionary(dictionary, static_cast<int>(level)));
     }
 
     void read(std::string_view key, tote::plugin::ValueSink& sink, Stat* stat) {
@@ -140,16 +169,26 @@ public:
 private:
     std::string compress(std::string_view data) const {
         std::string out(ZSTD_compressBound(data.size()), '\0');
-        const size_t n = ZSTD_compressCCtx(cctx(), out.data(), out.size(), data.data(), data.size(), level_);
+        const size_t n = dictionary_ ? ZSTD_compress_usingCDict(cctx(), out.data(), out.size(), data.data(), data.size(),
+                                                                 dictionary_->compress.get())
+                                     : ZSTD_compressCCtx(cctx(), out.data(), out.size(), data.data(), data.size(), level_);
         if (ZSTD_isError(n)) throw Error(TOTE_INTERNAL, std::string("zstd: compression failed: ") + ZSTD_getErrorName(n));
         out.resize(n);
         return out;
     }
 
     // The sum of the frames' content sizes, from their headers; nullopt if a frame does not say (not one of ours).
-    static std::optional<uint64_t> content_size(std::string_view key, std::string_view stored) {
+    // A frame that needs a dictionary this store was not opened with is named as such, not as damage.
+    std::optional<uint64_t> content_size(std::string_view key, std::string_view stored) const {
         uint64_t size = 0;
         for (size_t at = 0; at < stored.size();) {
+            const unsigned needs = ZSTD_getDictID_fromFrame(stored.data() + at, stored.size() - at);
+            if (needs != 0 && (!dictionary_ || dictionary_->id != needs))
+                throw Error(TOTE_CORRUPT, "zstd: the value of '" + std::string(key) + "' was compressed with dictionary " +
+                                              std::to_string(needs) + ", and this store " +
+                                              (dictionary_ ? "uses dictionary " + std::to_string(dictionary_->id) + " (" +
+                                                                 dictionary_->path + ")"
+                                                           : std::string("has none (option dictionary_file)")));
             const size_t frame = ZSTD_findFrameCompressedSize(stored.data() + at, stored.size() - at);
             if (ZSTD_isError(frame)) damaged(key, ZSTD_getErrorName(frame));
             const unsigned long long content = ZSTD_getFrameContentSize(stored.data() + at, stored.size() - at);
@@ -161,18 +200,21 @@ private:
         return size;
     }
 
-    static std::string decompress(std::string_view key, std::string_view stored) {
+    std::string decompress(std::string_view key, std::string_view stored) const {
         ZSTD_DCtx* d = dctx();
         // Our frames carry their sizes: decode all of them in one call into a buffer of the right size.
         if (const std::optional<uint64_t> size = content_size(key, stored)) {
             std::string out(*size, '\0');
-            const size_t n = ZSTD_decompressDCtx(d, out.data(), out.size(), stored.data(), stored.size());
+            const size_t n = dictionary_ ? ZSTD_decompress_usingDDict(d, out.data(), out.size(), stored.data(), stored.size(),
+                                                                      dictionary_->decompress.get())
+                                         : ZSTD_decompressDCtx(d, out.data(), out.size(), stored.data(), stored.size());
             if (ZSTD_isError(n)) damaged(key, ZSTD_getErrorName(n));
             if (n != *size) damaged(key, "its frames hold fewer bytes than their headers say");
             return out;
         }
         // A frame without its size (not written by this layer): stream it.
-        ZSTD_DCtx_reset(d, ZSTD_reset_session_only);
+        ZSTD_DCtx_reset(d, ZSTD_reset_session_and_parameters);
+        if (dictionary_) ZSTD_DCtx_refDDict(d, dictionary_->decompress.get());
         std::string out;
         ZSTD_inBuffer in{stored.data(), stored.size(), 0};
         char buffer[64 * 1024];
@@ -201,11 +243,14 @@ private:
 
     Inner inner_;
     int level_;
+    std::unique_ptr<Dictionary> dictionary_;  // shared by threads: zstd's digested dictionaries are read-only
 };
 
 const char* const kNames[] = {"zstd", nullptr};
 const tote_option_spec kOptions[] = {
     {"level", TOTE_TYPE_INT, 0, "3", "zstd compression level: 1 (fast) to 19 (small), or negative for faster still"},
+    {"dictionary_file", TOTE_TYPE_STRING, 0, "", "a zstd dictionary (zstd --train) to compress small values with; "
+                                                 "needed to read them back"},
     {nullptr, 0, 0, nullptr, nullptr},
 };
 static_assert(kDefaultLevel == 3, "keep the option table's default text in step");

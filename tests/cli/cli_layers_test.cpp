@@ -188,3 +188,44 @@ TEST_CASE("tote plugin check runs the suite on a layer stacked over a backend") 
     CHECK(nothing.exit_code == 2);
     CHECK(has(nothing.err, "no backend plugin serves the scheme 'nope'"));
 }
+
+TEST_CASE("zstd stores standard frames, and small values with a trained dictionary") {
+    Cli tote;
+    // Standard frames: the zstd command decompresses a stored value.
+    const std::string bare = "json://" + tote.path("z");
+    REQUIRE(tote({"put", "zstd::" + bare, "k"}, "a value, compressed").exit_code == 0);
+    write_text(tote.path("k.zst"), tote({"get", bare, "k"}).out);
+    auto unzstd = tote::test::run({"/usr/bin/zstd", "-q", "-d", "-c", tote.path("k.zst")});
+    CHECK(unzstd.exit_code == 0);
+    CHECK(unzstd.out == "a value, compressed");
+
+    // A dictionary trained with `zstd --train` on records like the ones stored.
+    std::filesystem::create_directories(tote.path("samples"));
+    auto record = [](int i) {
+        return "{\"task\": \"gsm8k\", \"model\": \"llama-3-8b\", \"sample\": " + std::to_string(i) +
+               ", \"prompt\": \"Question: Natalia sold clips to " + std::to_string(i % 97) +
+               " of her friends in April, and then she sold half as many clips in May.\", \"passed\": " +
+               (i % 3 ? "true" : "false") + ", \"scores\": {\"exact_match\": " + std::to_string(i % 2) + "}}";
+    };
+    for (int i = 0; i < 300; ++i) write_text(tote.path("samples/" + std::to_string(i)), record(i));
+    std::vector<std::string> train = {"/usr/bin/zstd", "-q", "--train", "-o", tote.path("evals.zdict")};
+    for (int i = 0; i < 300; ++i) train.push_back(tote.path("samples/" + std::to_string(i)));
+    REQUIRE(tote::test::run(train).exit_code == 0);
+    write_text(tote.path("tote.toml"), "[stores.dict]\nurl = \"" + bare + "\"\n"
+                                       "layers = [{ name = \"zstd\", dictionary_file = \"" + tote.path("evals.zdict") + "\" }]\n"
+                                       "[stores.bad]\nurl = \"" + bare + "\"\n"
+                                       "layers = [{ name = \"zstd\", dictionary_file = \"" + tote.path("tote.toml") + "\" }]\n");
+    const std::string config = tote.path("tote.toml");
+    REQUIRE(tote({"--config", config, "put", "dict", "r"}, record(1000)).exit_code == 0);
+    REQUIRE(tote({"put", "zstd::" + bare, "plain"}, record(1000)).exit_code == 0);
+    CHECK(tote({"--config", config, "get", "dict", "r"}).out == record(1000));
+    CHECK(tote({"--config", config, "get", "dict", "plain"}).out == record(1000));  // frames without one still read
+    CHECK(tote({"get", bare, "r"}).out.size() * 2 < tote({"get", bare, "plain"}).out.size());
+    auto without = tote({"get", "zstd::" + bare, "r"});
+    CHECK(without.exit_code == 1);
+    CHECK(has(without.err, "was compressed with dictionary "));
+    CHECK(has(without.err, "has none (option dictionary_file)"));
+    auto bad = tote({"--config", config, "get", "bad", "r"});
+    CHECK(bad.exit_code == 2);
+    CHECK(has(bad.err, "is not a zstd dictionary"));
+}
