@@ -123,8 +123,9 @@ TEST_CASE("layers from the config, and their errors with file and line") {
 }
 
 TEST_CASE("the fault layer drives tote cp's error path: the failing key is named, the rest arrive") {
+    const std::string scheme = GENERATE(from_range(tote::test::file_schemes()));
     Cli tote;
-    const std::string src = "json://" + tote.path("src");
+    const std::string src = tote::test::store_url(scheme, tote.home(), "src");
     for (const char* key : {"a", "b", "c", "d"}) REQUIRE(tote({"put", src, key}, key).exit_code == 0);
     write_text(tote.path("tote.toml"), "[stores.flaky]\n"
                                        "url = \"" + src + "\"\n"
