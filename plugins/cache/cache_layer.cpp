@@ -5,6 +5,7 @@
 // max_staleness_ms > 0 it is trusted for that long after it was last checked, without asking. The application's own
 // writes through the layer refresh it; appends, batches, removes and renames drop what they touch.
 #include <first_party.hpp>
+#include <first_party_layer.hpp>
 #include <tote/layer.hpp>
 
 #include <chrono>
@@ -215,7 +216,5 @@ TOTE_LAYER_ENTRY(CacheLayer,
                  (tote::plugin::Descriptor{"cache", TOTE_VERSION, "layer: a bounded in-process LRU of values, "
                                            "revalidated by version",
                                            kNames,
-                                           TOTE_CAP_WRITE | TOTE_CAP_APPEND | TOTE_CAP_LIST | TOTE_CAP_RENAME |
-                                               TOTE_CAP_CREATE_ONLY | TOTE_CAP_COMPARE_VERSION |
-                                               TOTE_CAP_ATOMIC_BATCH | TOTE_CAP_THREAD_SAFE | TOTE_CAP_EXPIRY,
+                                           tote::first_party::kLayerCapabilities,
                                            TOTE_LOCATION_URL, kOptions}))

@@ -4,6 +4,7 @@
 // data. Writes are one frame; appends add one, so they stay appends. Everything else passes through.
 #include "checksum_frames.hpp"
 
+#include <first_party_layer.hpp>
 #include <tote/layer.hpp>
 
 namespace {
@@ -51,15 +52,8 @@ public:
     void append(std::string_view key, std::string_view data) { inner_.append(key, tote::checksum::frame(data)); }
 
     void write_batch(const std::vector<tote::plugin::WriteOp>& ops, size_t& failed_index) {
-        std::vector<std::string> stored;
-        stored.reserve(ops.size());
-        std::vector<tote::plugin::WriteOp> framed = ops;
-        for (tote::plugin::WriteOp& op : framed) {
-            if (op.remove()) continue;
-            stored.push_back(tote::checksum::frame(op.value));
-            op.value = stored.back();
-        }
-        inner_.write_batch(framed, failed_index);
+        tote::first_party::write_batch_encoded(inner_, ops, failed_index,
+                                               [](std::string_view value) { return tote::checksum::frame(value); });
     }
     static constexpr bool batch_removes = true;  // offered upward only where the store below takes them
 
@@ -85,7 +79,5 @@ TOTE_LAYER_ENTRY(ChecksumLayer,
                  (tote::plugin::Descriptor{"checksum", TOTE_VERSION,
                                            "layer: an XXH3 checksum per value, checked on every read",
                                            kNames,
-                                           TOTE_CAP_WRITE | TOTE_CAP_APPEND | TOTE_CAP_LIST | TOTE_CAP_RENAME |
-                                               TOTE_CAP_CREATE_ONLY | TOTE_CAP_COMPARE_VERSION |
-                                               TOTE_CAP_ATOMIC_BATCH | TOTE_CAP_THREAD_SAFE | TOTE_CAP_EXPIRY,
+                                           tote::first_party::kLayerCapabilities,
                                            TOTE_LOCATION_URL, nullptr}))

@@ -4,6 +4,7 @@
 // driven on any backend. Counting is per open store: fail_nth = 3 with fail_op = "read" fails the third read through
 // that store, and fail_count operations of that kind from there on.
 #include <first_party.hpp>
+#include <first_party_layer.hpp>
 #include <tote/layer.hpp>
 
 #include <atomic>
@@ -143,7 +144,5 @@ TOTE_LAYER_ENTRY(FaultLayer,
                  (tote::plugin::Descriptor{"fault", TOTE_VERSION, "layer: injected failures, latency and short reads, "
                                            "for tests",
                                            kNames,
-                                           TOTE_CAP_WRITE | TOTE_CAP_APPEND | TOTE_CAP_LIST | TOTE_CAP_RENAME |
-                                               TOTE_CAP_CREATE_ONLY | TOTE_CAP_COMPARE_VERSION |
-                                               TOTE_CAP_ATOMIC_BATCH | TOTE_CAP_THREAD_SAFE | TOTE_CAP_EXPIRY,
+                                           tote::first_party::kLayerCapabilities,
                                            TOTE_LOCATION_URL, kOptions}))

@@ -3,6 +3,7 @@
 // and how long (a latency histogram), counted per open store and reported when it closes: as a table on stderr
 // (option print, what `tote --metrics` sets) and in Prometheus' text format to a file (option prometheus_file,
 // replaced atomically). Every operation and extension of the store below passes through unchanged.
+#include <first_party_layer.hpp>
 #include <tote/layer.hpp>
 
 #include <array>
@@ -249,7 +250,5 @@ TOTE_LAYER_ENTRY(MetricsLayer,
                  (tote::plugin::Descriptor{"metrics", TOTE_VERSION, "layer: counts, errors, bytes and latency per "
                                            "operation",
                                            kNames,
-                                           TOTE_CAP_WRITE | TOTE_CAP_APPEND | TOTE_CAP_LIST | TOTE_CAP_RENAME |
-                                               TOTE_CAP_CREATE_ONLY | TOTE_CAP_COMPARE_VERSION |
-                                               TOTE_CAP_ATOMIC_BATCH | TOTE_CAP_THREAD_SAFE | TOTE_CAP_EXPIRY,
+                                           tote::first_party::kLayerCapabilities,
                                            TOTE_LOCATION_URL, kOptions}))

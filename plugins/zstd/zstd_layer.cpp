@@ -4,6 +4,7 @@
 // begin with zstd's frame marker was written without the layer and reads as it is; one that begins with it but
 // does not decode reads as TOTE_CORRUPT. stat() reports the uncompressed size (from the frames' headers).
 // Option: level (the zstd compression level, default 3).
+#include <first_party_layer.hpp>
 #include <tote/layer.hpp>
 
 #include <zstd.h>
@@ -150,15 +151,7 @@ public:
     }
 
     void write_batch(const std::vector<tote::plugin::WriteOp>& ops, size_t& failed_index) {
-        std::vector<std::string> stored;
-        stored.reserve(ops.size());
-        std::vector<tote::plugin::WriteOp> packed = ops;
-        for (tote::plugin::WriteOp& op : packed) {
-            if (op.remove()) continue;
-            stored.push_back(compress(op.value));
-            op.value = stored.back();
-        }
-        inner_.write_batch(packed, failed_index);
+        tote::first_party::write_batch_encoded(inner_, ops, failed_index, [this](std::string_view value) { return compress(value); });
     }
     static constexpr bool batch_removes = true;  // offered upward only where the store below takes them
 
@@ -260,7 +253,5 @@ static_assert(kDefaultLevel == 3, "keep the option table's default text in step"
 TOTE_LAYER_ENTRY(ZstdLayer,
                  (tote::plugin::Descriptor{"zstd", TOTE_VERSION, "layer: values stored compressed with Zstandard",
                                            kNames,
-                                           TOTE_CAP_WRITE | TOTE_CAP_APPEND | TOTE_CAP_LIST | TOTE_CAP_RENAME |
-                                               TOTE_CAP_CREATE_ONLY | TOTE_CAP_COMPARE_VERSION |
-                                               TOTE_CAP_ATOMIC_BATCH | TOTE_CAP_THREAD_SAFE | TOTE_CAP_EXPIRY,
+                                           tote::first_party::kLayerCapabilities,
                                            TOTE_LOCATION_URL, kOptions}))
