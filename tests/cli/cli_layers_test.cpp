@@ -112,7 +112,7 @@ TEST_CASE("layers from the config, and their errors with file and line") {
     auto typo = tote({"--config", config, "get", "typo", "k"});
     CHECK(typo.exit_code == 2);
     CHECK(has(typo.err, config + ":6:"));
-    CHECK(has(typo.err, "unknown option 'levl' for the zstd layer (accepted: level)"));
+    CHECK(has(typo.err, "unknown option 'levl' for the zstd layer (accepted: level, dictionary_file)"));
     auto nope = tote({"--config", config, "get", "nope", "k"});
     CHECK(nope.exit_code == 2);
     CHECK(has(nope.err, config + ":9:"));
