@@ -112,7 +112,7 @@ void check_consistent(Graph& g) {
 }  // namespace
 
 void add_graph_cases(std::vector<Case>& cases) {
-    const uint64_t need = TOTE_CAP_WRITE | TOTE_CAP_LIST;
+    const uint64_t need = TOTE_CAP_WRITE | TOTE_CAP_LIST | TOTE_CAP_CREATE_ONLY;  // creating a node or edge refuses an existing one
 
     cases.push_back({"graph: nodes are created, read, merged and removed; any string is an id", need, [](Fixture& f) {
         Graph g(f.store(), "kg");

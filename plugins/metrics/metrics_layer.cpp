@@ -9,7 +9,9 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <string>
 
@@ -221,12 +223,18 @@ private:
     // Written beside the file and renamed over it: a scraper never reads half a file.
     void write_prometheus() const {
         const std::string temp = file_ + ".tmp";
+        bool written = false;
         {
             std::ofstream out(temp, std::ios::binary | std::ios::trunc);
             out << prometheus();
-            if (!out) return;
+            written = static_cast<bool>(out);
         }
-        std::rename(temp.c_str(), file_.c_str());
+        // Closing a store cannot fail, so a file that cannot be written is said on stderr, not lost silently.
+        if (!written || std::rename(temp.c_str(), file_.c_str()) != 0) {
+            std::fprintf(stderr, "tote: warning: metrics of %s: cannot write %s: %s\n", url_.c_str(), file_.c_str(),
+                         std::strerror(errno));
+            std::remove(temp.c_str());
+        }
     }
 
     Inner inner_;

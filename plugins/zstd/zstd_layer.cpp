@@ -162,9 +162,16 @@ public:
 private:
     std::string compress(std::string_view data) const {
         std::string out(ZSTD_compressBound(data.size()), '\0');
-        const size_t n = dictionary_ ? ZSTD_compress_usingCDict(cctx(), out.data(), out.size(), data.data(), data.size(),
-                                                                 dictionary_->compress.get())
-                                     : ZSTD_compressCCtx(cctx(), out.data(), out.size(), data.data(), data.size(), level_);
+        // Every frame carries zstd's content checksum (as the zstd command writes it): a value damaged below the
+        // layer fails to decode instead of reading as other bytes. The context is per thread and reset each time.
+        ZSTD_CCtx* c = cctx();
+        ZSTD_CCtx_reset(c, ZSTD_reset_session_and_parameters);
+        ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
+        if (dictionary_)
+            ZSTD_CCtx_refCDict(c, dictionary_->compress.get());  // the level is the dictionary's, digested at open
+        else
+            ZSTD_CCtx_setParameter(c, ZSTD_c_compressionLevel, level_);
+        const size_t n = ZSTD_compress2(c, out.data(), out.size(), data.data(), data.size());
         if (ZSTD_isError(n)) throw Error(TOTE_INTERNAL, std::string("zstd: compression failed: ") + ZSTD_getErrorName(n));
         out.resize(n);
         return out;
