@@ -65,9 +65,10 @@ void add_lock_cases(std::vector<Case>& cases) {
     cases.push_back({"an expired lease makes a lock stale, and it is taken over exactly once",
                      need | TOTE_CAP_COMPARE_VERSION, [](Fixture& f) {
         Store& s = f.store();
-        Lock first = s.lock("job", with_lease(std::chrono::milliseconds(50), "first"));
+        // A lease long enough that a loaded machine (CI, sanitizers) still tries again within it.
+        Lock first = s.lock("job", with_lease(std::chrono::milliseconds(400), "first"));
         T_CHECK_STATUS(s.lock("job"), Status::busy);
-        std::this_thread::sleep_for(std::chrono::milliseconds(120));
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
         auto info = s.lock_info("job");
         T_CHECK(info->stale);
         T_CHECK(info->stale_reason.find("lease expired") != std::string::npos);
