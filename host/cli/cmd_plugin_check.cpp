@@ -45,7 +45,7 @@ struct CheckArgs {
     std::string store;                 // a config store whose options (and, for servers, URL) to use
     std::string isolate_option;        // for a server backend: the option that gives each case its own store
     std::string fixture;               // for a plugin without TOTE_CAP_WRITE: a store holding the suite's fixture
-    std::string over = "json";         // for a layer: the scheme of the backend it is stacked over
+    std::string over;                  // for a layer: the scheme of the backend it is stacked over (empty: json)
     std::string over_plugin;           // that backend's plugin file (resolved by the parent; worker only)
     double timeout = 60;
     double deadline = 900;
@@ -130,12 +130,18 @@ int run_worker(const CheckArgs& args) {
     // A layer is checked stacked over a backend (--over): the suite's stores are "layer::scheme://…", and what the
     // backend's plugin describes (options, location, the fixture) is the backend's.
     const PluginInfo* below = nullptr;
+    if (!is_layer(checked) && !args.over.empty()) {
+        report.line("error 2 " + escape(checked.name + " is a storage backend, not a layer: --over (the store to "
+                                        "stack a layer over) does not apply to it"));
+        return exit_usage;
+    }
+    const std::string over = args.over.empty() ? "json" : args.over;
     if (is_layer(checked)) {
         for (const PluginInfo& p : host.plugins())
-            if (!is_layer(p) && std::find(p.schemes.begin(), p.schemes.end(), args.over) != p.schemes.end()) below = &p;
+            if (!is_layer(p) && std::find(p.schemes.begin(), p.schemes.end(), over) != p.schemes.end()) below = &p;
         if (below == nullptr) {
             report.line("error 2 " + escape(checked.name + " is a layer, checked stacked over a store, and no backend "
-                                            "plugin serves the scheme '" + args.over + "' to stack it over (--over)"));
+                                            "plugin serves the scheme '" + over + "' to stack it over (--over)"));
             return exit_usage;
         }
     }
@@ -268,8 +274,9 @@ int run_check(Context& ctx, CheckArgs args) {
     // The backend a layer would be stacked over (used only if PLUGIN turns out to be a layer: the parent never loads
     // PLUGIN, so it cannot tell).
     std::string over_plugin;
+    const std::string over = args.over.empty() ? "json" : args.over;
     for (const PluginInfo& p : ctx.host().plugins())
-        if (!is_layer(p) && std::find(p.schemes.begin(), p.schemes.end(), args.over) != p.schemes.end())
+        if (!is_layer(p) && std::find(p.schemes.begin(), p.schemes.end(), over) != p.schemes.end())
             over_plugin = p.path.string();
     std::string temp = (fs::temp_directory_path() / "tote-check-XXXXXX").string();
     if (::mkdtemp(temp.data()) == nullptr) throw CliError{exit_failure, "cannot create a temporary directory"};
@@ -297,7 +304,7 @@ int run_check(Context& ctx, CheckArgs args) {
         if (!args.store_url.empty()) worker.insert(worker.end(), {"--store-url", args.store_url});
         if (!args.isolate_option.empty()) worker.insert(worker.end(), {"--isolate-option", args.isolate_option});
         if (!args.fixture.empty()) worker.insert(worker.end(), {"--fixture", args.fixture});
-        worker.insert(worker.end(), {"--over", args.over});
+        if (!args.over.empty()) worker.insert(worker.end(), {"--over", args.over});
         if (!over_plugin.empty()) worker.insert(worker.end(), {"--over-plugin", over_plugin});
         ChildProcess child(worker);
         constexpr size_t none = static_cast<size_t>(-1);

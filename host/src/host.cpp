@@ -119,6 +119,7 @@ struct LayerTarget {
     std::shared_ptr<const detail::PluginSlot> slot;
     std::vector<detail::OptionSetting> options;
     std::string owner;  // for messages: "layer 'zstd' of store 'evals'", "layer 'zstd'"
+    std::string where;  // "file:line" of its entry in the config, or empty
 };
 
 // One resolved store: the URL, its parsed form, the plugin, and the config entry it came from (if any).
@@ -170,7 +171,7 @@ LayerTarget Host::Impl::find_layer(const std::string& name, std::vector<detail::
         if (discovery.by_scheme.count(name)) message += "; '" + name + "' is a storage backend, not a layer";
         throw Error(Status::invalid_argument, message);
     }
-    return LayerTarget{name, found->second, std::move(options), std::move(owner)};
+    return LayerTarget{name, found->second, std::move(options), std::move(owner), ""};
 }
 
 Target Host::Impl::resolve_url(const std::string& text, const fs::path& base) const {
@@ -246,6 +247,7 @@ Target Host::Impl::resolve(std::string_view store) const {
     for (const detail::LayerConfig& layer : found->second.layers) {
         try {
             layers.push_back(find_layer(layer.name, layer.options, "layer " + quote(layer.name) + " of store " + quote(store)));
+            layers.back().where = layer.where.str();
         } catch (const Error& e) {
             throw Error(e.status(), layer.where.str() + ": store " + quote(store) + ": " + e.what());
         }
@@ -398,6 +400,15 @@ std::string what_store(const Target& target, const std::string& op) {
     return what;
 }
 
+// The start of a message about a layer of target's stack: at the layer's own line of the config, if it has one.
+std::string what_layer(const Target& target, const LayerTarget& layer) {
+    std::string what = "open layer " + quote(layer.name) + " over " + detail::redact_url(layered_url(target));
+    if (target.config)
+        what = (layer.where.empty() ? target.config->where.str() : layer.where) + ": store " +
+               quote(target.config->name) + ": " + what;
+    return what;
+}
+
 }  // namespace
 
 Store Host::open(std::string_view store, const OpenOptions& options) const {
@@ -439,6 +450,16 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
                           batch->struct_size >= offsetof(tote_batch_ext, flags) + sizeof batch->flags &&
                           (batch->flags & TOTE_BATCH_REMOVES) != 0;
     impl->serialised = !(impl->caps & TOTE_CAP_THREAD_SAFE);
+    // The layers' own checks of their values, before the store below opens (or is created): innermost first.
+    {
+        std::string url = target.url;
+        for (auto layer = target.layers.rbegin(); layer != target.layers.rend(); ++layer) {
+            const std::string inner_url = url;
+            url = layer->name + "::" + url;
+            detail::check_layer_options(*layer->slot->load(), layer->options, layer->owner, url, inner_url, flags,
+                                        what_layer(target, *layer));
+        }
+    }
     detail::Call call(plugin.host_abi);
     tote_store* handle = nullptr;
     tote_status status = plugin.descriptor->open(&params, call.get(), &handle);
@@ -452,7 +473,7 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
         const std::string inner_url = url;
         url = layer->name + "::" + url;
         impl = detail::open_layer(std::move(impl), layer->slot->load(), layer->options, layer->owner, url, inner_url,
-                                  flags, what_store(target, "open layer " + quote(layer->name) + " over"));
+                                  flags, what_layer(target, *layer));
     }
     return Store(std::move(impl));
 }

@@ -31,6 +31,35 @@ template <class T> const T* both(const T* layer, const void* below) { return bel
 
 }  // namespace
 
+namespace {
+
+tote_open_params layer_params(const std::vector<tote_option_value>& values, const std::string& url,
+                              const std::string& inner_url, uint32_t flags) {
+    tote_open_params params{};
+    params.struct_size = sizeof params;
+    params.flags = flags;
+    params.url = url.c_str();
+    params.location = inner_url.c_str();
+    params.options = values.data();
+    params.option_count = values.size();
+    return params;
+}
+
+}  // namespace
+
+void check_layer_options(const LoadedPlugin& layer, const std::vector<OptionSetting>& options, const std::string& owner,
+                         const std::string& url, const std::string& inner_url, uint32_t flags, const std::string& what) {
+    const tote_layer_ext* ext = layer.ext.layer;
+    // Added at the end of tote.layer/1: a layer built before it has a table too short to hold it.
+    if (ext->struct_size < offsetof(tote_layer_ext, check_options) + sizeof ext->check_options ||
+        ext->check_options == nullptr)
+        return;
+    const std::vector<tote_option_value> values = check_options(options, layer.info, owner);
+    const tote_open_params params = layer_params(values, url, inner_url, flags);
+    Call call(layer.host_abi);
+    call.check(ext->check_options(&params, call.get()), [&] { return what; });
+}
+
 std::shared_ptr<Store::Impl> open_layer(std::shared_ptr<Store::Impl> below, std::shared_ptr<const LoadedPlugin> layer,
                                         const std::vector<OptionSetting>& options, const std::string& owner,
                                         const std::string& url, const std::string& inner_url, uint32_t flags,
@@ -69,13 +98,7 @@ std::shared_ptr<Store::Impl> open_layer(std::shared_ptr<Store::Impl> below, std:
     view.host_data = below.get();
     impl->inner = std::move(below);
 
-    tote_open_params params{};
-    params.struct_size = sizeof params;
-    params.flags = flags;
-    params.url = url.c_str();
-    params.location = inner_url.c_str();
-    params.options = values.data();
-    params.option_count = values.size();
+    const tote_open_params params = layer_params(values, url, inner_url, flags);
     Call call(layer->host_abi);
     tote_store* handle = nullptr;
     call.check(layer->ext.layer->open_layer(&params, &impl->inner_view, call.get(), &handle), [&] { return what; });

@@ -21,6 +21,11 @@ std::shared_ptr<Store::Impl> open_layer(std::shared_ptr<Store::Impl> below, std:
                                         const std::string& url, const std::string& inner_url, uint32_t flags,
                                         const std::string& what);
 
+// Asks layer to check its option values (tote_layer_ext.check_options) before anything of the stack opens; the
+// arguments are as for open_layer. Does nothing for a layer without that function. Throws tote::Error.
+void check_layer_options(const LoadedPlugin& layer, const std::vector<OptionSetting>& options, const std::string& owner,
+                         const std::string& url, const std::string& inner_url, uint32_t flags, const std::string& what);
+
 }  // namespace tote::detail
 
 #endif  // TOTE_HOST_LAYER_HPP

@@ -132,7 +132,7 @@ std::string find_extensions(const tote_plugin* d, uint32_t host_abi, Extensions&
         [](const tote_list_batch_ext& e) { return e.list_batch != nullptr; }, why);
     ext.query = find_extension<tote_query_ext>(d, TOTE_EXT_QUERY, TOTE_END_OF_(tote_query_ext, query),
                                                [](const tote_query_ext& e) { return e.query != nullptr; }, why);
-    ext.layer = find_extension<tote_layer_ext>(d, TOTE_EXT_LAYER, TOTE_END_OF_(tote_layer_ext, open_layer),
+    ext.layer = find_extension<tote_layer_ext>(d, TOTE_EXT_LAYER, TOTE_LAYER_EXT_SIZE_1_1,
                                                [](const tote_layer_ext& e) { return e.open_layer != nullptr; }, why);
     if (!why.empty()) return why;
     if (ext.query && !(d->capabilities & TOTE_CAP_LIST))

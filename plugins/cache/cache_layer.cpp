@@ -28,10 +28,16 @@ public:
     CacheLayer(Inner inner, uint64_t capacity, Clock::duration staleness)
         : inner_(std::move(inner)), capacity_(capacity), staleness_(staleness) {}
 
+    // size_mib and max_staleness_ms, each checked against its range.
+    static std::pair<int64_t, int64_t> settings(const tote::plugin::OpenParams& params) {
+        return {tote::first_party::ranged_int_option(params, "size_mib", kDefaultSizeMiB, 0, 1 << 20, " (MiB)"),
+                tote::first_party::ranged_int_option(params, "max_staleness_ms", kDefaultStalenessMs, 0,
+                                                     int64_t(24) * 3600 * 1000, " (milliseconds)")};
+    }
+    static void check_options(const tote::plugin::OpenParams& params) { settings(params); }
+
     static std::unique_ptr<CacheLayer> open_layer(const tote::plugin::OpenParams& params, Inner inner) {
-        const int64_t mib = tote::first_party::ranged_int_option(params, "size_mib", kDefaultSizeMiB, 0, 1 << 20, " (MiB)");
-        const int64_t ms = tote::first_party::ranged_int_option(params, "max_staleness_ms", kDefaultStalenessMs, 0,
-                                                                 int64_t(24) * 3600 * 1000, " (milliseconds)");
+        const auto [mib, ms] = settings(params);
         return std::make_unique<CacheLayer>(std::move(inner), static_cast<uint64_t>(mib) << 20,
                                             std::chrono::milliseconds(ms));
     }

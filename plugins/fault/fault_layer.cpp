@@ -42,6 +42,11 @@ public:
     FaultLayer(Inner inner, Plan plan) : inner_(std::move(inner)), plan_(std::move(plan)) {}
 
     static std::unique_ptr<FaultLayer> open_layer(const tote::plugin::OpenParams& params, Inner inner) {
+        return std::make_unique<FaultLayer>(std::move(inner), plan_of(params));
+    }
+    static void check_options(const tote::plugin::OpenParams& params) { plan_of(params); }
+
+    static Plan plan_of(const tote::plugin::OpenParams& params) {
         Plan plan;
         plan.op = params.get_string("fail_op", "any");
         bool known = false;
@@ -63,7 +68,7 @@ public:
         if (!found)
             throw Error(TOTE_INVALID_ARGUMENT, "fault: option 'fail_status' must name a status other than ok (io, "
                                                "unavailable, timeout, no_space, corrupt, ...), not '" + status + "'");
-        return std::make_unique<FaultLayer>(std::move(inner), std::move(plan));
+        return plan;
     }
 
     void read(std::string_view key, tote::plugin::ValueSink& sink, Stat* stat) {

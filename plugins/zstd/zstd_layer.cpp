@@ -72,14 +72,20 @@ public:
     ZstdLayer(Inner inner, int level, std::unique_ptr<Dictionary> dictionary)
         : inner_(std::move(inner)), level_(level), dictionary_(std::move(dictionary)) {}
 
-    static std::unique_ptr<ZstdLayer> open_layer(const tote::plugin::OpenParams& params, Inner inner) {
+    // The level and the dictionary (loaded: a file that is missing or not a dictionary is a bad value).
+    static std::pair<int, std::unique_ptr<Dictionary>> settings(const tote::plugin::OpenParams& params) {
         const int64_t level = params.get_int("level", kDefaultLevel);
         if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel() || level == 0)
             throw Error(TOTE_INVALID_ARGUMENT, "zstd: option 'level' must be from " + std::to_string(ZSTD_minCLevel()) +
                                                    " to " + std::to_string(ZSTD_maxCLevel()) + ", and not 0");
         const std::string dictionary = params.get_string("dictionary_file", "");
-        return std::make_unique<ZstdLayer>(std::move(inner), static_cast<int>(level),
-                                           dictionary.empty() ? nullptr : load_dictionary(dictionary, static_cast<int>(level)));
+        return {static_cast<int>(level), dictionary.empty() ? nullptr : load_dictionary(dictionary, static_cast<int>(level))};
+    }
+    static void check_options(const tote::plugin::OpenParams& params) { settings(params); }
+
+    static std::unique_ptr<ZstdLayer> open_layer(const tote::plugin::OpenParams& params, Inner inner) {
+        auto [level, dictionary] = settings(params);
+        return std::make_unique<ZstdLayer>(std::move(inner), level, std::move(dictionary));
     }
 
     void read(std::string_view key, tote::plugin::ValueSink& sink, Stat* stat) {

@@ -188,6 +188,9 @@ TEST_CASE("tote plugin check runs the suite on a layer stacked over a backend") 
     auto nothing = tote({"plugin", "check", "checksum", "--over", "nope"});
     CHECK(nothing.exit_code == 2);
     CHECK(has(nothing.err, "no backend plugin serves the scheme 'nope'"));
+    auto backend = tote({"plugin", "check", "json", "--over", "sqlite"});
+    CHECK(backend.exit_code == 2);
+    CHECK(has(backend.err, "json is a storage backend, not a layer: --over"));
 }
 
 TEST_CASE("zstd stores standard frames, and small values with a trained dictionary") {

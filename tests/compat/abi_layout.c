@@ -174,7 +174,9 @@ OFF(tote_inner_store, get_extension, 40, 28);
 OFF(tote_inner_store, host_data, 48, 32);
 SIZE(tote_inner_store, 56, 36);
 OFF(tote_layer_ext, open_layer, 8, 8);
-SIZE(tote_layer_ext, 16, 12);
+PIN(TOTE_LAYER_EXT_SIZE_1_1 == (LP64 ? 16 : 12));
+OFF(tote_layer_ext, check_options, 16, 12);
+SIZE(tote_layer_ext, 24, 16);
 #endif
 
 /* Something with external linkage, so the translation unit is not empty. */

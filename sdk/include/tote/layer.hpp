@@ -8,6 +8,7 @@
 //   class Upper : public tote::plugin::Layer<Upper> {
 //   public:
 //       static std::unique_ptr<Upper> open_layer(const tote::plugin::OpenParams& params, tote::plugin::Inner inner);
+//       static void check_options(const tote::plugin::OpenParams& params);  // optional: throw on a bad value
 //       void read(std::string_view key, tote::plugin::ValueSink& sink, tote::plugin::Stat* stat);
 //       ...
 //   };
@@ -28,6 +29,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace tote::plugin {
@@ -221,6 +224,11 @@ public:
 
 namespace detail {
 
+// Whether layer class S declares `static void check_options(const OpenParams&)`.
+template <class S, class = void> struct HasCheckOptions : std::false_type {};
+template <class S>
+struct HasCheckOptions<S, std::void_t<decltype(S::check_options(std::declval<const OpenParams&>()))>> : std::true_type {};
+
 template <class S> struct LayerAdapter {
     static tote_status open_layer(const tote_open_params* params, const tote_inner_store* inner, const tote_call* call,
                                   tote_store** out) noexcept {
@@ -233,8 +241,15 @@ template <class S> struct LayerAdapter {
             *out = reinterpret_cast<tote_store*>(store.release());
         });
     }
+    static tote_status check_options(const tote_open_params* params, const tote_call* call) noexcept {
+        return guarded(call, [&] {
+            if (params == nullptr) throw Error(TOTE_INVALID_ARGUMENT, "check_options without params");
+            if constexpr (HasCheckOptions<S>::value) S::check_options(to_params(*params));
+        });
+    }
     static const void* get_extension(const char* id) noexcept {
-        static const tote_layer_ext layer{sizeof(tote_layer_ext), 0, &LayerAdapter::open_layer};
+        static const tote_layer_ext layer{sizeof(tote_layer_ext), 0, &LayerAdapter::open_layer,
+                                          HasCheckOptions<S>::value ? &LayerAdapter::check_options : nullptr};
         if (id != nullptr && std::strcmp(id, TOTE_EXT_LAYER) == 0) return &layer;
         return Adapter<S>::get_extension(id);
     }

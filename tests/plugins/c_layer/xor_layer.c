@@ -210,7 +210,9 @@ static tote_status x_open(const tote_open_params *params, const tote_call *call,
 
 static void x_close(tote_store *s) { free(s); }
 
-static const tote_layer_ext layer_ext = {sizeof(tote_layer_ext), 0, x_open_layer};
+/* The table as tote.layer/1 first had it (open_layer only, no check_options): proves the host reads no further
+ * than struct_size says, and that such a layer still finds a bad value, only later (at open_layer). */
+static const tote_layer_ext layer_ext = {TOTE_LAYER_EXT_SIZE_1_1, 0, x_open_layer, NULL};
 static const tote_read_range_ext range_ext = {sizeof(tote_read_range_ext), 0, x_read_range};
 static const tote_append_ext append_ext = {sizeof(tote_append_ext), 0, x_append_op};
 static const tote_batch_ext batch_ext = {sizeof(tote_batch_ext), 0, x_write_batch, TOTE_BATCH_REMOVES};

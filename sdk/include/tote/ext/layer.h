@@ -66,8 +66,19 @@ typedef struct tote_layer_ext {
     tote_status (*open_layer)(const tote_open_params *params, const tote_inner_store *inner, const tote_call *call,
                               tote_store **out);
 
-    /* Fields above are valid for "tote.layer/1". */
+    /* Fields above are valid for "tote.layer/1" (TOTE_LAYER_EXT_SIZE_1_1 bytes); those below were added at its
+     * end later: a host reads one only where struct_size covers it. */
+
+    /* Check this layer's option values (params as for open_layer, url and location included) without opening or
+     * touching anything: the host calls it for every layer of a stack before it opens the store below, so a value
+     * the layer refuses (a level out of range, a dictionary file that is missing) fails before a store is created.
+     * Return INVALID_ARGUMENT with a message naming the option. NULL: the layer finds bad values only in
+     * open_layer, after the store below was opened (and, for a creating open, created). [any-thread] */
+    tote_status (*check_options)(const tote_open_params *params, const tote_call *call);
 } tote_layer_ext;
+
+/* The size of tote_layer_ext as first released (open_layer only): a host accepts a table this large. */
+#define TOTE_LAYER_EXT_SIZE_1_1 (offsetof(tote_layer_ext, open_layer) + sizeof(void (*)(void)))
 
 #ifdef __cplusplus
 } /* extern "C" */
