@@ -110,8 +110,10 @@ void check_store(Context& ctx, const std::string& name, Report& r) {
     std::vector<std::string> options;
     for (const auto& [option, value] : store->options()) options.push_back(option + " = " + value);
     r.line("  options:        " + joined(options));
-    r.line("  capabilities:   " + joined(capability_names(store->plugin().capabilities)));
-    r.line("  extensions:     " + joined(store->plugin().extensions));
+    // What the store offers: for a layered store, what the stack offers (less than the backend, perhaps).
+    if (!store->layers().empty()) r.line("  layers:         " + joined(store->layers()) + " (outermost first)");
+    r.line("  capabilities:   " + joined(capability_names(store->capabilities())));
+    r.line("  extensions:     " + joined(store->extensions()));
     try {
         const nlohmann::json info = nlohmann::json::parse(store->info());
         for (const auto& [field, value] : info.items())

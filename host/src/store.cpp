@@ -213,6 +213,8 @@ bool Store::read_only() const { return impl_->read_only; }
 bool Store::supports(uint64_t capability) const { return (impl_->capabilities() & capability) == capability; }
 bool Store::batch_is_atomic() const { return impl_->ext().batch != nullptr; }
 
+const std::vector<std::string>& Store::extensions() const { return impl_->extension_ids; }
+
 bool Store::offers(std::string_view extension) const {
     const auto& ids = impl_->extension_ids;
     return std::find(ids.begin(), ids.end(), extension) != ids.end();

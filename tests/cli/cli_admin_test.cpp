@@ -72,6 +72,14 @@ TEST_CASE("doctor describes the setup and a store, and exits 1 naming each probl
     CHECK(fine.out.find("round trip:") != std::string::npos);
     CHECK(fine.out.find("engine:         SQLite 3.") != std::string::npos);
     CHECK(fine.out.find("no problems found") != std::string::npos);
+    CHECK(fine.out.find("tote.query/1") != std::string::npos);
+
+    // A layered store: its layers, and what the stack offers (the cache layer evaluates no queries of its own).
+    auto layered = tote({"doctor", "cache::" + url});
+    INFO(layered.out << layered.err);
+    CHECK(layered.exit_code == 0);
+    CHECK(layered.out.find("layers:         cache (outermost first)") != std::string::npos);
+    CHECK(layered.out.find("tote.query/1") == std::string::npos);
 
     auto missing = tote({"doctor", "sqlite://" + tote.path("nowhere.db")});
     CHECK(missing.exit_code == 1);

@@ -161,6 +161,8 @@ public:
     std::string info() const;
     // True if the plugin serves the extension id natively ("tote.read_range/1", …); the host falls back otherwise.
     bool offers(std::string_view extension) const;
+    // Every extension id offers() is true for, sorted: for a layered store, those of the stack.
+    const std::vector<std::string>& extensions() const;
 
     // Removes key (recursive: and every key under it). Returns false if there was nothing to remove.
     bool remove(std::string_view key, bool recursive = false);
