@@ -46,15 +46,17 @@ void bind_host(py::module_& m) {
         .def(
             "open",
             [](const Host& h, const std::string& store, bool create, bool read_only,
-               std::map<std::string, std::string> options) {
+               std::map<std::string, std::string> options,
+               std::vector<std::pair<std::string, std::map<std::string, std::string>>> layers) {
                 OpenOptions o;
                 o.create = create;
                 o.read_only = read_only;
                 o.options = std::move(options);
+                o.layers = std::move(layers);
                 py::gil_scoped_release release;
                 return h.open(store, o);
             },
-            py::arg("store"), py::arg("create"), py::arg("read_only"), py::arg("options"))
+            py::arg("store"), py::arg("create"), py::arg("read_only"), py::arg("options"), py::arg("layers"))
         .def("plugins",
              [](const Host& h) {
                  py::list out;

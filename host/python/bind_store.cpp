@@ -47,6 +47,7 @@ void bind_store(py::module_& m) {
         .def_property_readonly("url", &Store::url)
         .def_property_readonly("read_only", &Store::read_only)
         .def_property_readonly("plugin", [](const Store& s) { return s.plugin().name; })
+        .def_property_readonly("layers", [](const Store& s) { return s.layers(); })
         .def_property_readonly("capabilities", [](const Store& s) { return capability_names(s.capabilities()); })
         .def_property_readonly("batch_is_atomic", &Store::batch_is_atomic)
         .def("read",

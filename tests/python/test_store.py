@@ -161,3 +161,22 @@ def test_keywords_json_errors_and_clear(store):
     store.clear()
     assert len(store) == 0
     assert "write" in dir(tote.Store) and tote.Store.write.__doc__
+
+
+def test_layers_stack_over_a_store_from_the_url_or_the_layers_argument(host, tmp_path):
+    url = f"sqlite://{tmp_path}/layered.db"
+    store = host.open(url, create=True, layers=["cache", ("zstd", {"level": 9})])
+    assert store.layers == ["cache", "zstd"] and store.plugin == "sqlite"
+    record = b'{"task": "gsm8k", "passed": true}' * 50
+    store.write("results/1", record)
+    assert store.read("results/1") == record
+    assert store.stat("results/1").size == len(record)
+    bare = host.open(url)
+    assert bare.layers == [] and len(bare.read("results/1")) < len(record)  # stored compressed
+    assert host.open("zstd::" + url).read("results/1") == record
+    # A bad value is refused before anything opens or is created.
+    with pytest.raises(tote.InvalidArgument, match="option 'level' must be from"):
+        host.open(f"sqlite://{tmp_path}/never.db", create=True, layers=[("zstd", {"level": 0})])
+    assert not (tmp_path / "never.db").exists()
+    with pytest.raises(tote.InvalidArgument, match="unknown layer: gzip"):
+        host.open(url, layers=["gzip"])

@@ -159,11 +159,18 @@ class Host:
                                  use_environment, builtin_plugins)
 
     def open(self, store: str, *, create: bool = False, read_only: bool = False,
-             options: Optional[Mapping[str, Any]] = None) -> "Store":
+             options: Optional[Mapping[str, Any]] = None,
+             layers: Optional[Sequence[Union[str, Tuple[str, Mapping[str, Any]]]]] = None) -> "Store":
         """Opens a store by URL or config name. ``create`` makes it if missing (else NotFound); ``options`` are
-        plugin options (``{"table": "evals"}``), checked against those the plugin publishes."""
+        plugin options (``{"table": "evals"}``), checked against those the plugin publishes. ``layers`` stacks
+        layers over the store, outermost first, over any its URL or config gives: names or (name, options) pairs
+        (``["cache", ("zstd", {"level": 9})]``); see docs/layers.md."""
         opts = {str(k): _option_text(v) for k, v in (options or {}).items()}
-        return Store(self._host.open(store, create, read_only, opts))
+        stack = []
+        for layer in layers or []:
+            name, layer_options = (layer, {}) if isinstance(layer, str) else layer
+            stack.append((str(name), {str(k): _option_text(v) for k, v in layer_options.items()}))
+        return Store(self._host.open(store, create, read_only, opts, stack))
 
     def plugins(self) -> List[Dict[str, Any]]:
         """The plugins found: name, version, description, path, abi, schemes, capabilities, extensions, options."""
@@ -205,9 +212,10 @@ def _host() -> Host:
 
 
 def open(store: str, *, create: bool = False, read_only: bool = False,  # noqa: A001 - tote.open, like io.open
-         options: Optional[Mapping[str, Any]] = None) -> "Store":
+         options: Optional[Mapping[str, Any]] = None,
+         layers: Optional[Sequence[Union[str, Tuple[str, Mapping[str, Any]]]]] = None) -> "Store":
     """Opens a store by URL or config name with the default host (the plugins and config the tote CLI sees)."""
-    return _host().open(store, create=create, read_only=read_only, options=options)
+    return _host().open(store, create=create, read_only=read_only, options=options, layers=layers)
 
 
 def plugins() -> List[Dict[str, Any]]:
@@ -339,8 +347,13 @@ class Store(_abc.MutableMapping):
 
     @property
     def plugin(self) -> str:
-        """The name of the plugin serving the store."""
+        """The name of the backend plugin serving the store (under any layers)."""
         return self._s.plugin
+
+    @property
+    def layers(self) -> List[str]:
+        """The layers stacked over the store, outermost first (``["cache", "zstd"]``); empty for a bare store."""
+        return self._s.layers
 
     @property
     def capabilities(self) -> List[str]:
