@@ -33,12 +33,10 @@ public:
 
     // The size is the data's, so the value is read (its frames walked, not checked: reads check).
     Stat stat(std::string_view key) {
-        Stat st = inner_.stat(key);
-        if (st.kind != TOTE_KIND_KEY) return st;
-        Stat now;
-        const std::string stored = inner_.read(key, &now);
-        check(key, tote::checksum::data_size(stored, now.size));
-        return now;
+        Stat st;
+        const std::optional<std::string> stored = tote::first_party::read_if_key(inner_, key, st);
+        if (stored) check(key, tote::checksum::data_size(*stored, st.size));
+        return st;
     }
 
     uint64_t write(const tote::plugin::WriteOp& op) {

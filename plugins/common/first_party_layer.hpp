@@ -6,7 +6,9 @@
 
 #include <tote/layer.hpp>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tote::first_party {
@@ -30,6 +32,19 @@ void write_batch_encoded(const plugin::Inner& inner, const std::vector<plugin::W
         op.value = stored.back();
     }
     inner.write_batch(encoded, failed_index);
+}
+
+// For a layer whose stat() must look at the stored bytes (the size of a decoded value): the bytes of key and its
+// stat in one read of the store below, or, where key is not a key (a prefix; or nothing: not_found is thrown), its
+// stat alone. Reading first makes a stat of a key one call below, not a stat and a read.
+inline std::optional<std::string> read_if_key(const plugin::Inner& inner, std::string_view key, plugin::Stat& st) {
+    try {
+        return inner.read(key, &st);
+    } catch (const plugin::Error& e) {
+        if (e.status() != TOTE_NOT_FOUND) throw;
+    }
+    st = inner.stat(key);  // a prefix (not_found from a read), or not_found here too
+    return std::nullopt;
 }
 
 }  // namespace tote::first_party

@@ -104,14 +104,12 @@ public:
 
     // The uncompressed size, summed from the frames' headers (the value is read, not decompressed).
     Stat stat(std::string_view key) {
-        Stat st = inner_.stat(key);
-        if (st.kind != TOTE_KIND_KEY) return st;
-        Stat now;
-        const std::string stored = inner_.read(key, &now);
-        if (!compressed(stored)) return now;
-        const std::optional<uint64_t> size = content_size(key, stored);
-        now.size = size ? *size : decompress(key, stored).size();  // a frame without its size (not ours): decode
-        return now;
+        Stat st;
+        const std::optional<std::string> stored = tote::first_party::read_if_key(inner_, key, st);
+        if (!stored || !compressed(*stored)) return st;
+        const std::optional<uint64_t> size = content_size(key, *stored);
+        st.size = size ? *size : decompress(key, *stored).size();  // a frame without its size (not ours): decode
+        return st;
     }
 
     uint64_t write(const tote::plugin::WriteOp& op) {
