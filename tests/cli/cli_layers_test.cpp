@@ -203,18 +203,22 @@ TEST_CASE("zstd stores standard frames, and small values with a trained dictiona
     CHECK(unzstd.exit_code == 0);
     CHECK(unzstd.out == "a value, compressed");
 
-    // A dictionary trained with `zstd --train` on records like the ones stored.
-    std::filesystem::create_directories(tote.path("samples"));
+    // A dictionary trained with `zstd --train` on records like the ones stored, taken from a store as the README
+    // says: copied into a json store (a file per value), then trained on its directory.
+    std::filesystem::create_directories(tote.path("written"));
     auto record = [](int i) {
         return "{\"task\": \"gsm8k\", \"model\": \"llama-3-8b\", \"sample\": " + std::to_string(i) +
                ", \"prompt\": \"Question: Natalia sold clips to " + std::to_string(i % 97) +
                " of her friends in April, and then she sold half as many clips in May.\", \"passed\": " +
                (i % 3 ? "true" : "false") + ", \"scores\": {\"exact_match\": " + std::to_string(i % 2) + "}}";
     };
-    for (int i = 0; i < 300; ++i) write_text(tote.path("samples/" + std::to_string(i)), record(i));
-    std::vector<std::string> train = {"/usr/bin/zstd", "-q", "--train", "-o", tote.path("evals.zdict")};
-    for (int i = 0; i < 300; ++i) train.push_back(tote.path("samples/" + std::to_string(i)));
-    REQUIRE(tote::test::run(train).exit_code == 0);
+    for (int i = 0; i < 300; ++i) write_text(tote.path("written/" + std::to_string(i)), record(i));
+    const std::string results = "sqlite://" + tote.path("results.db");
+    REQUIRE(tote({"cp", "json://" + tote.path("written"), results}).exit_code == 0);
+    REQUIRE(tote({"cp", results, "json://" + tote.path("samples")}).exit_code == 0);
+    auto train = tote::test::run({"/usr/bin/zstd", "-q", "--train", "-r", tote.path("samples"), "-o", tote.path("evals.zdict")});
+    INFO(train.err);
+    REQUIRE(train.exit_code == 0);
     write_text(tote.path("tote.toml"), "[stores.dict]\nurl = \"" + bare + "\"\n"
                                        "layers = [{ name = \"zstd\", dictionary_file = \"" + tote.path("evals.zdict") + "\" }]\n"
                                        "[stores.bad]\nurl = \"" + bare + "\"\n"
