@@ -53,7 +53,11 @@ std::string format_time(int64_t ns) {
         --seconds;
     }
     std::tm tm{};
+#ifdef _WIN32
+    gmtime_s(&tm, &seconds);
+#else
     gmtime_r(&seconds, &tm);
+#endif
     char date[32];
     std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
     char out[48];

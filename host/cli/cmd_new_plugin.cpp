@@ -7,7 +7,12 @@
 #include "cli_output.hpp"
 
 #include <fcntl.h>
+#ifdef _WIN32
+#include <io.h>
+#include <sys/stat.h>
+#else
 #include <unistd.h>
+#endif
 
 #include <cerrno>
 #include <cstdlib>
@@ -66,7 +71,11 @@ std::string shell_word(const std::string& path) {
 
 // Creates path (which must not exist: O_EXCL) holding contents. Exit 4 if it appeared meanwhile, 1 on I/O errors.
 void write_new_file(const fs::path& path, const std::string& contents) {
+#ifdef _WIN32
+    int fd = ::_wopen(path.c_str(), _O_WRONLY | _O_CREAT | _O_EXCL | _O_BINARY, _S_IREAD | _S_IWRITE);
+#else
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+#endif
     if (fd < 0) {
         int err = errno;
         if (err == EEXIST) throw CliError{exit_conflict, path.string() + " already exists: not overwriting it"};

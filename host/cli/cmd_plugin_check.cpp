@@ -21,10 +21,15 @@
 #include "child_process.hpp"
 #include "cli_context.hpp"
 #include "cli_output.hpp"
+#include "temp_dir.hpp"
 
 #include <suite.hpp>
 
+#ifdef _WIN32
+#include <io.h>
+#else
 #include <unistd.h>
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -278,8 +283,7 @@ int run_check(Context& ctx, CheckArgs args) {
     for (const PluginInfo& p : ctx.host().plugins())
         if (!is_layer(p) && std::find(p.schemes.begin(), p.schemes.end(), over) != p.schemes.end())
             over_plugin = p.path.string();
-    std::string temp = (fs::temp_directory_path() / "tote-check-XXXXXX").string();
-    if (::mkdtemp(temp.data()) == nullptr) throw CliError{exit_failure, "cannot create a temporary directory"};
+    const std::string temp = make_temp_dir("tote-check-").string();
     struct RemoveTemp {
         std::string dir;
         ~RemoveTemp() {

@@ -38,14 +38,21 @@ void add_admin_cases(std::vector<Case>& cases) {
             T_CHECK_EQ(f.open_other("-dropped", false).read("a"), std::string("1"));
             return;
         }
+        bool closed = false;
         try {
             f.drop_other("-dropped");
         } catch (const Error& e) {
             if (e.status() == Status::unsupported) return;  // the plugin describes stores but cannot drop them
-            throw;
+            if (e.status() != Status::busy) throw;
+            // Where an open file cannot be removed (Windows), a drop refuses while a handle is open — busy, and
+            // nothing lost — and succeeds once it is closed.
+            T_CHECK_EQ(f.open_other("-dropped", false).read("a"), std::string("1"));
+            doomed = Store(nullptr);
+            closed = true;
+            f.drop_other("-dropped");
         }
         try {
-            (void)doomed.try_read("a");  // anything but a crash
+            if (!closed) (void)doomed.try_read("a");  // anything but a crash
         } catch (const Error&) {
         }
         T_CHECK_STATUS(f.open_other("-dropped", false), Status::not_found);

@@ -59,7 +59,12 @@ fs::path private_dir() {
     std::error_code ec;
     fs::path library = boost::dll::this_line_location(ec);
     if (ec) return {};
+#ifdef _WIN32
+    // A DLL lives in bin/, beside the programs that load it; the plugins are in lib/tote/plugins all the same.
+    return library.parent_path().parent_path() / "lib" / "tote";
+#else
     return library.parent_path() / "tote";
+#endif
 }
 
 fs::path builtin_plugin_dir() {
@@ -310,7 +315,9 @@ Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
         if (detail::probing_supported() && fs::is_regular_file(helper, ec)) {
             discovery.probe_program = helper;
             discovery.cache_file = registry_cache_file(options);
-        } else {
+        } else if (detail::probing_supported()) {
+            // (Where probing is not supported — Windows, so far — plugins are always described in-process, as
+            // docs/windows.md says; no warning on every command for that.)
             fallback = "the plugin probe helper " + helper.string() + " is missing, so plugins were loaded into this "
                        "process to be described (a plugin that crashes when loaded takes the process down)";
         }

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <mutex>
 #include <set>
+#include <string>
+#include <system_error>
 #include <vector>
 
 namespace tote::detail {
@@ -214,11 +216,40 @@ std::string check_descriptor(const tote_plugin* d, uint32_t host_abi_version) {
     return "";
 }
 
+#ifdef _WIN32
+// What LoadLibrary's error means for a plugin file, in words (Windows' own text may be missing, as under Wine).
+std::string windows_load_error(int code) {
+    switch (code) {
+    case 2:  // ERROR_FILE_NOT_FOUND
+    case 3:  // ERROR_PATH_NOT_FOUND
+        return "No such file (Windows error " + std::to_string(code) + ")";
+    case 5:  // ERROR_ACCESS_DENIED
+        return "access denied (Windows error 5)";
+    case 126:  // ERROR_MOD_NOT_FOUND: the file exists, so a DLL it imports does not
+        return "a DLL it needs was not found (Windows error 126; objdump -p lists what it imports)";
+    case 127:  // ERROR_PROC_NOT_FOUND
+        return "a function it imports from another DLL is missing (Windows error 127)";
+    case 193:  // ERROR_BAD_EXE_FORMAT
+        return "not a valid DLL for this machine (Windows error 193: not a library, or built for another CPU)";
+    default:
+        return "Windows error " + std::to_string(code);
+    }
+}
+#endif
+
 LoadResult load_plugin(const std::filesystem::path& file, uint32_t host_abi) {
     LoadResult result;
     boost::dll::shared_library library;
     try {
         library.load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+#ifdef _WIN32
+    } catch (const std::system_error& e) {
+        // LoadLibrary says "module not found" (126) for the file itself as for a DLL it imports: tell them apart.
+        std::error_code ec;
+        const bool there = std::filesystem::exists(file, ec);
+        result.refusal = "cannot load: " + windows_load_error(there ? e.code().value() : 2);
+        return result;
+#endif
     } catch (const std::exception& e) {
         std::string why = e.what();
         // Boost.DLL appends dlerror()'s text in parentheses; that is the useful part.

@@ -3,8 +3,10 @@
 // backend that offers them gets locks with no code of its own.
 //
 // A lock record is JSON under ".tote/locks/<name>": owner, host, pid, started_ns, expires_ns, plus the host's
-// boot id and the process's start time where the OS tells them (Linux), which let a reader on the same host tell
-// a dead holder from a live one even after the pid has been reused or the machine rebooted.
+// boot id and the process's start time where the OS tells them, which let a reader on the same host tell a dead
+// holder from a live one even after the pid has been reused or the machine rebooted. Linux: /proc's start time in
+// ticks since boot, and the boot id. Windows: the process's creation time (an absolute time, so a pid reused after
+// a reboot has another one: no boot id needed), and whether the process is gone from a handle to it.
 #include "key.hpp"
 #include "store_impl.hpp"
 
@@ -12,7 +14,15 @@
 
 #include <nlohmann/json.hpp>
 
-#ifndef _WIN32
+#ifdef _WIN32
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
+#else
 #include <signal.h>
 #include <unistd.h>
 #endif
@@ -53,6 +63,18 @@ std::string iso_time(int64_t ns) {
     return out;
 }
 
+#ifdef _WIN32
+// The creation time of process pid (100 ns units since 1601, as Windows keeps it), or -1 if unknown or gone.
+int64_t process_start(int64_t pid) {
+    HANDLE process = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, static_cast<DWORD>(pid));
+    if (process == nullptr) return -1;
+    FILETIME created, exited, kernel, user;
+    const bool known = ::GetProcessTimes(process, &created, &exited, &kernel, &user) != 0;
+    ::CloseHandle(process);
+    if (!known) return -1;
+    return static_cast<int64_t>((static_cast<uint64_t>(created.dwHighDateTime) << 32) | created.dwLowDateTime);
+}
+#else
 // The start time of process pid (clock ticks since boot, /proc/<pid>/stat field 22), or -1 if unknown or gone.
 int64_t process_start(int64_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
@@ -65,8 +87,12 @@ int64_t process_start(int64_t pid) {
         if (i == 22) return std::atoll(field.c_str());
     return -1;
 }
+#endif
 
 std::string boot_id() {
+#ifdef _WIN32
+    return "";  // see the top of the file: the creation time alone tells a reused pid
+#endif
     std::ifstream in("/proc/sys/kernel/random/boot_id");
     std::string id;
     std::getline(in, id);
@@ -86,7 +112,7 @@ std::string host_name() {
 
 int64_t own_pid() {
 #ifdef _WIN32
-    return 0;
+    return static_cast<int64_t>(::GetCurrentProcessId());
 #else
     return static_cast<int64_t>(::getpid());
 #endif
@@ -95,8 +121,13 @@ int64_t own_pid() {
 // Whether process pid exists on this host (unknown counts as alive: never break a lock on a guess).
 bool process_gone(int64_t pid) {
 #ifdef _WIN32
-    (void)pid;
-    return false;
+    if (pid <= 0) return false;
+    HANDLE process = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, static_cast<DWORD>(pid));
+    if (process == nullptr) return ::GetLastError() == ERROR_INVALID_PARAMETER;  // no such process (denied: alive)
+    DWORD code = 0;
+    const bool exited = ::GetExitCodeProcess(process, &code) != 0 && code != STILL_ACTIVE;
+    ::CloseHandle(process);
+    return exited;  // a process object kept by another handle after its exit
 #else
     return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 #endif

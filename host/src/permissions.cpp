@@ -2,7 +2,15 @@
 // permissions.cpp — one stat() of a plugin file or directory: type, identity, owner and mode checks.
 #include "permissions.hpp"
 
-#ifndef _WIN32
+#ifdef _WIN32
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
+#else
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +37,20 @@ FileFacts file_facts(const std::filesystem::path& path) {
         facts.size = std::filesystem::file_size(path, ec);
         facts.mtime_ns = static_cast<int64_t>(std::filesystem::last_write_time(path, ec).time_since_epoch().count());
     }
+    // The file's identity, as device and inode are on POSIX: the volume's serial number and the file index (two
+    // paths of one file — a link, a directory given twice — have the same). Opened for no access at all, shared
+    // with everyone; directories need FILE_FLAG_BACKUP_SEMANTICS to be opened.
+    HANDLE file = ::CreateFileW(path.c_str(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                                OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+    if (file != INVALID_HANDLE_VALUE) {
+        BY_HANDLE_FILE_INFORMATION info;
+        if (::GetFileInformationByHandle(file, &info)) {
+            facts.dev = info.dwVolumeSerialNumber;
+            facts.ino = (static_cast<uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
+        }
+        ::CloseHandle(file);
+    }
+    if (facts.ino == 0) facts.unsafe = "cannot read its file identity (GetFileInformationByHandle)";
 #else
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) {

@@ -55,7 +55,9 @@ tote_status status_for(int sqlite_code, int os_errno) noexcept {
         case EISDIR:
             return TOTE_INVALID_ARGUMENT;
         case ENOSPC:
+#ifdef EDQUOT  // no disk quotas in Windows' C runtime
         case EDQUOT:
+#endif
             return TOTE_NO_SPACE;
         default:
             return TOTE_IO;
@@ -63,7 +65,10 @@ tote_status status_for(int sqlite_code, int os_errno) noexcept {
     case SQLITE_IOERR:
         // SQLite reports ENOSPC from write() as SQLITE_FULL, but from fsync/ftruncate (NFS, quotas) as an IOERR, and
         // a write past the file-size limit (EFBIG, RLIMIT_FSIZE) as an IOERR too: all mean "no room for this data".
-        if (os_errno == ENOSPC || os_errno == EDQUOT || os_errno == EFBIG) return TOTE_NO_SPACE;
+#ifdef EDQUOT
+        if (os_errno == EDQUOT) return TOTE_NO_SPACE;
+#endif
+        if (os_errno == ENOSPC || os_errno == EFBIG) return TOTE_NO_SPACE;
         return TOTE_IO;
     case SQLITE_NOLFS:
         return TOTE_IO;

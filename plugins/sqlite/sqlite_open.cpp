@@ -102,6 +102,12 @@ Settings parse_settings(const plugin::OpenParams& params) {
         status = TOTE_INVALID_ARGUMENT;  // the path itself cannot work, whatever the disk holds
     else if (ec == std::errc::no_space_on_device)
         status = TOTE_NO_SPACE;
+#ifdef _WIN32
+    // ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: Windows neither removes nor renames a file that is open.
+    if (ec.category() == std::system_category() && (ec.value() == 32 || ec.value() == 33))
+        throw Error(TOTE_BUSY, what + ": it is open (in this process or another), and Windows removes no open file: "
+                                      "close it first");
+#endif
     throw Error(status, what + ": " + ec.message());
 }
 

@@ -31,6 +31,11 @@ function(tote_add_plugin target)
     endif()
     set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${_TOTE_PLUGIN_MAP}")
   endif()
+  if(WIN32 AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # MinGW: the C and C++ runtimes linked in, so the DLL needs only Windows' own DLLs wherever it is dropped (and
+    # never picks up another plugin's libstdc++); only tote_plugin_entry is exported, as the header marks it.
+    target_link_options(${target} PRIVATE -static "LINKER:--exclude-all-symbols")
+  endif()
   if(UNIX)
     # The host refuses group- or world-writable plugin files (anyone who can write one can run code in tote):
     # do not let a umask of 002 make a fresh build unloadable.

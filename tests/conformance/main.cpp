@@ -21,7 +21,7 @@
 
 #include "suite.hpp"
 
-#include <unistd.h>
+#include <portable.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -115,12 +115,12 @@ int main(int argc, char* argv[]) {
                      argv[0]);
         return 2;
     }
-    std::string pattern = (std::filesystem::temp_directory_path() / "tote-conformance-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-        std::perror("mkdtemp");
+    try {
+        g_temp = tote::test::make_temp_dir("tote-conformance-").string();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s\n", e.what());
         return 1;
     }
-    g_temp = pattern;
     int rc = session.run();
     std::error_code ec;
     std::filesystem::remove_all(g_temp, ec);

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <portable.hpp>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -81,7 +83,7 @@ TEST_CASE("file-based locations become absolute; relative to the cwd for URLs, t
     REQUIRE(::getcwd(cwd, sizeof cwd));
     CHECK(host.resolve("json://here") == std::string("json://") + cwd + "/here");
     CHECK(host.resolve("json:///abs/./x/../y/") == "json:///abs/y");
-    ::setenv("HOME", tmp.path().c_str(), 1);
+    tote::test::set_env("HOME", tmp.path());
     CHECK(host.resolve("json://~/in-home") == "json://" + (tmp / "in-home"));
     CHECK(host.stores().size() == 1);
     CHECK(host.config_path().value() == tmp / "conf/tote.toml");
@@ -89,7 +91,7 @@ TEST_CASE("file-based locations become absolute; relative to the cwd for URLs, t
 
 TEST_CASE("the default store: configured, or the embedded one under XDG_DATA_HOME") {
     tote::test::TempDir tmp;
-    ::setenv("XDG_DATA_HOME", tmp.path().c_str(), 1);
+    tote::test::set_env("XDG_DATA_HOME", tmp.path());
     tote::Host plain(sealed({TOTE_PLUGIN_BUILD_DIR}));
     CHECK(plain.resolve("default") == "sqlite://" + (tmp / "tote/default.db"));
     tote::Store store = plain.open("default");  // created on first use even without create
@@ -98,7 +100,7 @@ TEST_CASE("the default store: configured, or the embedded one under XDG_DATA_HOM
     tote::test::write_file(tmp / "c.toml", "[host]\ndefault_store = \"cmem://named\"\n");
     tote::Host configured(sealed({TOTE_TEST_CMEM_DIR}, tmp / "c.toml"));
     CHECK(configured.resolve("default") == "cmem://named");
-    ::unsetenv("XDG_DATA_HOME");
+    tote::test::unset_env("XDG_DATA_HOME");
 }
 
 TEST_CASE("options reach the plugin typed, and are checked against what it accepts") {

@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <portable.hpp>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -52,9 +54,7 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 struct TempDir {
     fs::path path;
     TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "tote-layer-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
+        path = tote::test::make_temp_dir("tote-layer-test-");
     }
     ~TempDir() {
         std::error_code ec;

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <portable.hpp>
+
 #include <cstring>
 
 using tote::detail::check_descriptor;
@@ -138,14 +140,14 @@ TEST_CASE("every declared capability needs its function") {
 }
 
 TEST_CASE("load_plugin refuses files that are not plugins") {
-    auto missing = tote::detail::load_plugin("/nonexistent/plugin.so");
+    auto missing = tote::detail::load_plugin(tote::test::plugin_file("/nonexistent/plugin"));
     CHECK(!missing.plugin);
     CHECK(missing.refusal.find("cannot load: ") == 0);
     CHECK(missing.refusal.find("No such file") != std::string::npos);
     CHECK(missing.refusal.find("Bad file descriptor") == std::string::npos);
-    auto fixture = tote::detail::load_plugin(std::string(TOTE_TEST_FIXTURE_DIR) + "/null_entry.so");
+    auto fixture = tote::detail::load_plugin(std::string(TOTE_TEST_FIXTURE_DIR) + "/" + tote::test::plugin_file("null_entry"));
     CHECK(fixture.refusal.find("entry point returned NULL") == 0);
-    auto cmem = tote::detail::load_plugin(std::string(TOTE_TEST_CMEM_DIR) + "/tote-cmem.so");
+    auto cmem = tote::detail::load_plugin(std::string(TOTE_TEST_CMEM_DIR) + "/" + tote::test::plugin_file("tote-cmem"));
     REQUIRE(cmem.plugin);
     CHECK(cmem.plugin->info.name == "cmem");
     CHECK(cmem.plugin->info.schemes == std::vector<std::string>{"cmem"});

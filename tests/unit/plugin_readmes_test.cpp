@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <portable.hpp>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -43,9 +45,9 @@ std::string row_answer(const std::string& readme, const std::string& name) {
 TEST_CASE("each first-party plugin's README table matches what the plugin declares") {
     const std::vector<std::string> extensions = {TOTE_EXT_BATCH, TOTE_EXT_READ_RANGE, TOTE_EXT_APPEND,
                                                  TOTE_EXT_ADMIN, TOTE_EXT_LIST_BATCH};
-    size_t checked = 0;
+    std::vector<std::string> checked;
     for (const auto& entry : std::filesystem::directory_iterator(TOTE_PLUGIN_BUILD_DIR)) {
-        if (entry.path().extension() != ".so") continue;
+        if (entry.path().extension() != tote::test::plugin_suffix()) continue;
         const tote::detail::LoadResult loaded = tote::detail::load_plugin(entry.path());
         REQUIRE(loaded.plugin);
         const tote::PluginInfo& info = loaded.plugin->info;
@@ -65,7 +67,11 @@ TEST_CASE("each first-party plugin's README table matches what the plugin declar
             const bool served = std::find(info.extensions.begin(), info.extensions.end(), id) != info.extensions.end();
             CHECK(row_answer(readme, id) == (served ? "yes" : "no"));
         }
-        ++checked;
+        checked.push_back(info.name);
     }
-    CHECK(checked >= 2);  // json and sqlite at least
+    INFO("checked: " << checked.size());
+    CHECK(std::find(checked.begin(), checked.end(), "sqlite") != checked.end());
+#ifndef _WIN32
+    CHECK(std::find(checked.begin(), checked.end(), "json") != checked.end());  // not built for Windows yet
+#endif
 }

@@ -8,15 +8,17 @@
 
 #include <catch2/catch.hpp>
 
+#include <portable.hpp>
+
 #include <unistd.h>
 
 #include <iostream>
 
 TEST_CASE("the README's C++ example works") {
     tote::test::TempDir dir;
-    ::setenv("TOTE_CONFIG", "", 1);
-    ::setenv("TOTE_PLUGIN_PATH", TOTE_PLUGIN_BUILD_DIR, 1);
-    ::setenv("XDG_CONFIG_HOME", dir.path().c_str(), 1);
+    tote::test::set_env("TOTE_CONFIG", "");
+    tote::test::set_env("TOTE_PLUGIN_PATH", TOTE_PLUGIN_BUILD_DIR);
+    tote::test::set_env("XDG_CONFIG_HOME", dir.path());
     char cwd[4096];
     REQUIRE(::getcwd(cwd, sizeof cwd));
     REQUIRE(::chdir(dir.path().c_str()) == 0);
@@ -38,6 +40,6 @@ TEST_CASE("the README's C++ example works") {
     CHECK(tote::read_json(evals, "evals/gsm8k.json")["reviewed"] == true);
     CHECK_THROWS_AS(tote::write_json(evals, "evals/gsm8k.json", doc, 2, unchanged_since), tote::Error);
     REQUIRE(::chdir(cwd) == 0);
-    ::unsetenv("TOTE_PLUGIN_PATH");
-    ::unsetenv("XDG_CONFIG_HOME");
+    tote::test::unset_env("TOTE_PLUGIN_PATH");
+    tote::test::unset_env("XDG_CONFIG_HOME");
 }
