@@ -1,37 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
-// child_process.cpp — fork/exec of the running tote binary with a report pipe (POSIX only).
+// child_process.cpp — fork/exec of the running tote binary with a report pipe (POSIX; Windows: child_process_windows.cpp).
 #include "child_process.hpp"
 
 #include "cli_context.hpp"
 
 #include <boost/dll/runtime_symbol_info.hpp>
 
-#ifndef _WIN32
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#endif
 
 #include <cerrno>
 #include <cstring>
 
 namespace tote::cli {
 
-#ifdef _WIN32
-
-bool ChildProcess::supported() { return false; }
-ChildProcess::ChildProcess(const std::vector<std::string>&) {
-    throw CliError{exit_failure, "running plugins in a child process is not supported on this system yet"};
-}
-ChildProcess::~ChildProcess() = default;
-ChildProcess::Read ChildProcess::read_line(std::string&, std::chrono::steady_clock::time_point) { return Read::end; }
-std::string ChildProcess::finish() { return ""; }
-
-#else
-
 bool ChildProcess::supported() { return true; }
+
+int ChildProcess::in_child(long long value) { return static_cast<int>(value); }
 
 ChildProcess::ChildProcess(const std::vector<std::string>& args) {
     std::error_code ec;
@@ -117,6 +105,5 @@ std::string ChildProcess::finish() {
     return *ending_;
 }
 
-#endif
 
 }  // namespace tote::cli

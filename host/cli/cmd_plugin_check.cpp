@@ -58,7 +58,7 @@ struct CheckArgs {
     size_t from = 0;
     std::string temp_dir;
     std::string store_url;
-    int report_fd = -1;
+    long long report_fd = -1;  // a descriptor (POSIX) or an inherited HANDLE's value (Windows): ChildProcess
 };
 
 std::string escape(const std::string& text) {
@@ -119,7 +119,7 @@ private:
 };
 
 int run_worker(const CheckArgs& args) {
-    Reporter report(args.report_fd);
+    Reporter report(ChildProcess::in_child(args.report_fd));
     HostOptions options;
     options.plugin_files = {args.plugin};
     if (!args.over_plugin.empty()) options.plugin_files.push_back(args.over_plugin);

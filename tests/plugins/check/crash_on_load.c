@@ -6,11 +6,12 @@
  */
 #include <tote/tote_plugin.h>
 
-#include <signal.h>
+#include "misbehave_os.h"
+
 #include <stddef.h>
 
 TOTE_PLUGIN_EXPORT const tote_plugin *tote_plugin_entry(uint32_t host_abi_version) {
     (void)host_abi_version;
-    raise(SIGSEGV);
+    crash_now();
     return NULL;
 }

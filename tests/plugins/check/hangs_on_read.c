@@ -7,7 +7,7 @@
  */
 #include <tote/tote_plugin.h>
 
-#include <unistd.h>
+#include "misbehave_os.h"
 
 const tote_plugin *cmem_inner_entry(uint32_t host_abi_version);
 
@@ -18,7 +18,7 @@ static const char *const schemes[] = {"hangread", NULL};
 static tote_status hanging_read(tote_store *store, const tote_call *call, const char *key, size_t key_len,
                                 tote_write_fn sink, void *sink_ctx, tote_stat *stat_out) {
     (void)store, (void)call, (void)key, (void)key_len, (void)sink, (void)sink_ctx, (void)stat_out;
-    for (;;) pause();
+    hang_forever();
     return TOTE_IO; /* not reached */
 }
 

@@ -15,10 +15,10 @@
  */
 #include <tote/tote_plugin.h>
 
-#include <signal.h>
+#include "misbehave_os.h"
+
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 const tote_plugin *cmem_inner_entry(uint32_t host_abi_version);
 
@@ -32,9 +32,8 @@ static int is_key(const char *key, size_t len, const char *name) {
 
 static tote_status misbehaving_write(tote_store *store, const tote_call *call, const tote_write_op *op,
                                      uint64_t *new_version) {
-    if (is_key(op->key, op->key_len, "big")) raise(SIGSEGV);
-    if (is_key(op->key, op->key_len, "counter"))
-        for (;;) pause();
+    if (is_key(op->key, op->key_len, "big")) crash_now();
+    if (is_key(op->key, op->key_len, "counter")) hang_forever();
     if (is_key(op->key, op->key_len, "lock")) exit(7);
     return inner->write(store, call, op, new_version);
 }
