@@ -36,6 +36,12 @@ endif()
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "one storage interface, with storage backends as plugins")  # the .tar.gz
 set(CPACK_GENERATOR "DEB;TGZ")
+if(WIN32)
+  # The Windows build (docs/windows.md): one .zip of the whole tree — bin/ (tote.exe, libtote.dll, the MinGW
+  # runtime), lib/tote/plugins/, include/, lib/cmake/tote (the SDK's CMake package) — unpacked anywhere.
+  set(CPACK_GENERATOR "ZIP")
+  set(CPACK_SYSTEM_NAME "windows-x86_64")  # tote-0.2.0-windows-x86_64.zip
+endif()
 set(CPACK_STRIP_FILES ON)  # Release binaries, as Debian ships them; dynamic symbols are kept
 set(CPACK_COMPONENTS_ALL runtime sdk)
 if(TOTE_BUILD_PYTHON)

@@ -61,12 +61,18 @@ std::string replace_all(std::string_view text, std::string_view from, const std:
     }
 }
 
-// The path as a shell word: quoted only when it needs to be, so the printed commands can be pasted.
+// The path as one word of the shell the next steps are typed into (POSIX sh; cmd.exe on Windows): quoted only when
+// it needs to be, so the printed commands can be pasted.
 std::string shell_word(const std::string& path) {
+#ifdef _WIN32
+    if (!path.empty() && path.find_first_of(" \t&()[]{}^=;!'+,`~") == std::string::npos) return path;
+    return "\"" + path + "\"";
+#else
     if (!path.empty() && path.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
                                                 "_./+:=@%,-") == std::string::npos)
         return path;
     return "'" + replace_all(path, "'", "'\\''") + "'";
+#endif
 }
 
 // Creates path (which must not exist: O_EXCL) holding contents. Exit 4 if it appeared meanwhile, 1 on I/O errors.
@@ -157,7 +163,12 @@ int run_new_plugin(const NewPluginArgs& args) {
     else if (installed)
         prefix_arg = " -DCMAKE_PREFIX_PATH=" + shell_word(prefix.string());
     const std::string d = shell_word(dir.string());
-    const std::string so = shell_word((dir / "build" / (args.name + ".so")).string());
+#ifdef _WIN32
+    const char* const suffix = ".dll";
+#else
+    const char* const suffix = ".so";
+#endif
+    const std::string so = shell_word((dir / "build" / (args.name + suffix)).string());
     report += "\nNext steps:\n";
     report += "  cmake -S " + d + " -B " + shell_word((dir / "build").string()) + prefix_arg + "\n";
     report += "  cmake --build " + shell_word((dir / "build").string()) + "\n";

@@ -125,6 +125,7 @@ struct LayerTarget {
     std::vector<detail::OptionSetting> options;
     std::string owner;  // for messages: "layer 'zstd' of store 'evals'", "layer 'zstd'"
     std::string where;  // "file:line" of its entry in the config, or empty
+    bool from_open = false;  // given to Host::open (OpenOptions::layers): no line of the config is its
 };
 
 // One resolved store: the URL, its parsed form, the plugin, and the config entry it came from (if any).
@@ -176,7 +177,7 @@ LayerTarget Host::Impl::find_layer(const std::string& name, std::vector<detail::
         if (discovery.by_scheme.count(name)) message += "; '" + name + "' is a storage backend, not a layer";
         throw Error(Status::invalid_argument, message);
     }
-    return LayerTarget{name, found->second, std::move(options), std::move(owner), ""};
+    return LayerTarget{name, found->second, std::move(options), std::move(owner), "", false};
 }
 
 Target Host::Impl::resolve_url(const std::string& text, const fs::path& base) const {
@@ -407,12 +408,14 @@ std::string what_store(const Target& target, const std::string& op) {
     return what;
 }
 
-// The start of a message about a layer of target's stack: at the layer's own line of the config, if it has one.
-std::string what_layer(const Target& target, const LayerTarget& layer) {
-    std::string what = "open layer " + quote(layer.name) + " over " + detail::redact_url(layered_url(target));
-    if (target.config)
-        what = (layer.where.empty() ? target.config->where.str() : layer.where) + ": store " +
-               quote(target.config->name) + ": " + what;
+// The start of a message about a layer of target's stack, opened over the store at inner_url: at the layer's own
+// line of the config if it has one, at the store's line for a layer of its URL, at none for one given to open().
+std::string what_layer(const Target& target, const LayerTarget& layer, const std::string& inner_url) {
+    std::string what = "open layer " + quote(layer.name) + " over " + detail::redact_url(inner_url);
+    if (target.config) {
+        what = "store " + quote(target.config->name) + ": " + what;
+        if (!layer.from_open) what = (layer.where.empty() ? target.config->where.str() : layer.where) + ": " + what;
+    }
     return what;
 }
 
@@ -424,6 +427,7 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
     std::vector<LayerTarget> extra;
     for (const auto& [name, text] : options.layers) {
         LayerTarget layer = impl_->find_layer(name, {}, "layer " + quote(name));
+        layer.from_open = true;
         detail::merge_text_options(text, layer.slot->info, layer.options);
         extra.push_back(std::move(layer));
     }
@@ -464,7 +468,7 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
             const std::string inner_url = url;
             url = layer->name + "::" + url;
             detail::check_layer_options(*layer->slot->load(), layer->options, layer->owner, url, inner_url, flags,
-                                        what_layer(target, *layer));
+                                        what_layer(target, *layer, inner_url));
         }
     }
     detail::Call call(plugin.host_abi);
@@ -480,7 +484,7 @@ Store Host::open(std::string_view store, const OpenOptions& options) const {
         const std::string inner_url = url;
         url = layer->name + "::" + url;
         impl = detail::open_layer(std::move(impl), layer->slot->load(), layer->options, layer->owner, url, inner_url,
-                                  flags, what_layer(target, *layer));
+                                  flags, what_layer(target, *layer, inner_url));
     }
     return Store(std::move(impl));
 }

@@ -9,7 +9,9 @@
 
 #include <zstd.h>
 
+#include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -52,13 +54,27 @@ struct Dictionary {
 };
 
 std::unique_ptr<Dictionary> load_dictionary(const std::string& path, int level) {
+    // Named as the system sees it (a relative path is taken from the current directory), with the reason.
+    std::error_code ec;
+    const std::string shown = std::filesystem::absolute(path, ec).lexically_normal().string();
+    auto unreadable = [&](const std::string& why) {
+        return Error(TOTE_INVALID_ARGUMENT, "zstd: option 'dictionary_file': cannot read the dictionary file " + shown +
+                                                ": " + why);
+    };
+    if (std::filesystem::is_directory(path, ec)) throw unreadable("it is a directory");
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(TOTE_INVALID_ARGUMENT, "zstd: cannot read the dictionary file " + path);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in) throw unreadable(std::strerror(errno));
+    std::string bytes;
+    try {
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    } catch (const std::exception& e) {
+        throw unreadable(e.what());
+    }
+    if (in.bad()) throw unreadable("a read failed");
     auto d = std::make_unique<Dictionary>();
     d->id = ZSTD_getDictID_fromDict(bytes.data(), bytes.size());
     if (d->id == 0)
-        throw Error(TOTE_INVALID_ARGUMENT, "zstd: " + path + " is not a zstd dictionary (train one with "
+        throw Error(TOTE_INVALID_ARGUMENT, "zstd: option 'dictionary_file': " + shown + " is not a zstd dictionary (train one with "
                                            "'zstd --train SAMPLES... -o FILE')");
     d->path = path;
     d->compress.reset(ZSTD_createCDict(bytes.data(), bytes.size(), level));
@@ -107,7 +123,7 @@ public:
         Stat st;
         const std::optional<std::string> stored = tote::first_party::read_if_key(inner_, key, st);
         if (!stored || !compressed(*stored)) return st;
-        const std::optional<uint64_t> size = content_size(key, *stored);
+        const std::optional<uint64_t> size = content_size(key, *stored, false);
         st.size = size ? *size : decompress(key, *stored).size();  // a frame without its size (not ours): decode
         return st;
     }
@@ -182,12 +198,13 @@ private:
     }
 
     // The sum of the frames' content sizes, from their headers; nullopt if a frame does not say (not one of ours).
-    // A frame that needs a dictionary this store was not opened with is named as such, not as damage.
-    std::optional<uint64_t> content_size(std::string_view key, std::string_view stored) const {
+    // For decoding (need_dictionary), a frame that needs a dictionary this store was not opened with is named as
+    // such, not as damage; a stat reads the sizes all the same (the headers need no dictionary).
+    std::optional<uint64_t> content_size(std::string_view key, std::string_view stored, bool need_dictionary) const {
         uint64_t size = 0;
         for (size_t at = 0; at < stored.size();) {
             const unsigned needs = ZSTD_getDictID_fromFrame(stored.data() + at, stored.size() - at);
-            if (needs != 0 && (!dictionary_ || dictionary_->id != needs))
+            if (need_dictionary && needs != 0 && (!dictionary_ || dictionary_->id != needs))
                 throw Error(TOTE_CORRUPT, "zstd: the value of '" + std::string(key) + "' was compressed with dictionary " +
                                               std::to_string(needs) + ", and this store " +
                                               (dictionary_ ? "uses dictionary " + std::to_string(dictionary_->id) + " (" +
@@ -207,7 +224,7 @@ private:
     std::string decompress(std::string_view key, std::string_view stored) const {
         ZSTD_DCtx* d = dctx();
         // Our frames carry their sizes: decode all of them in one call into a buffer of the right size.
-        if (const std::optional<uint64_t> size = content_size(key, stored)) {
+        if (const std::optional<uint64_t> size = content_size(key, stored, true)) {
             std::string out(*size, '\0');
             const size_t n = dictionary_ ? ZSTD_decompress_usingDDict(d, out.data(), out.size(), stored.data(), stored.size(),
                                                                       dictionary_->decompress.get())

@@ -180,3 +180,5 @@ def test_layers_stack_over_a_store_from_the_url_or_the_layers_argument(host, tmp
     assert not (tmp_path / "never.db").exists()
     with pytest.raises(tote.InvalidArgument, match="unknown layer: gzip"):
         host.open(url, layers=["gzip"])
+    with pytest.raises(TypeError, match="a layer name or a"):
+        host.open(url, layers=[("zstd", 9)])

@@ -176,7 +176,10 @@ TEST_CASE("a layer's option values are checked before the store below is opened 
                              "]\n"
                              "[stores.dictionary]\n"
                              "url = \"json://" + (dir.path / "dictionary").string() + "\"\n"
-                             "layers = [{ name = \"zstd\", dictionary_file = \"" + (dir.path / "none.dict").string() + "\" }]\n";
+                             "layers = [{ name = \"zstd\", dictionary_file = \"" + (dir.path / "none.dict").string() + "\" }]\n"
+                             "[stores.plain]\n"
+                             "url = \"json://" + (dir.path / "plain").string() + "\"\n"
+                             "layers = [{ name = \"cache\" }]\n";
     tote::Host host(sealed(config));
     // tote.layer/1's check_options: the layer's own line, the option, and no store left behind.
     const std::string level = error_of([&] { host.open("level", creating()); });
@@ -188,13 +191,22 @@ TEST_CASE("a layer's option values are checked before the store below is opened 
     CHECK(has(dictionary, config + ":9:"));
     CHECK(has(dictionary, "cannot read the dictionary file " + (dir.path / "none.dict").string()));
     CHECK_FALSE(fs::exists(dir.path / "dictionary"));
-    // Layers given to open() are checked the same way.
+    // Layers given to open() are checked the same way, and named as the open's, not as a line of the config.
     tote::OpenOptions faulty = creating();
     faulty.layers = {{"fault", {{"fail_op", "explode"}}}};
     const std::string op = error_of([&] { host.open("json://" + (dir.path / "faulty").string(), faulty); });
-    CHECK(has(op, "open layer 'fault' over"));
+    CHECK(has(op, "open layer 'fault' over json://" + (dir.path / "faulty").string() + ": "));
     CHECK(has(op, "option 'fail_op' must be one of"));
     CHECK_FALSE(fs::exists(dir.path / "faulty"));
+    const std::string on_config = error_of([&] { host.open("plain", faulty); });
+    CHECK(has(on_config, "store 'plain': open layer 'fault' over cache::json://"));
+    CHECK_FALSE(has(on_config, config + ":"));
+    // A dictionary "file" that is a directory is a bad value too, said so.
+    tote::OpenOptions dir_dictionary = creating();
+    dir_dictionary.layers = {{"zstd", {{"dictionary_file", dir.path.string()}}}};
+    const std::string is_dir = error_of([&] { host.open("json://" + (dir.path / "d").string(), dir_dictionary); });
+    CHECK(has(is_dir, "invalid argument: "));
+    CHECK(has(is_dir, "cannot read the dictionary file " + dir.path.string() + ": it is a directory"));
     // A layer whose table ends at open_layer (cxor, as tote.layer/1 was first released) still opens and still
     // refuses a bad value, only once the store below is open.
     tote::OpenOptions keyed = creating();

@@ -168,7 +168,12 @@ class Host:
         opts = {str(k): _option_text(v) for k, v in (options or {}).items()}
         stack = []
         for layer in layers or []:
-            name, layer_options = (layer, {}) if isinstance(layer, str) else layer
+            if isinstance(layer, str):
+                name, layer_options = layer, {}
+            elif isinstance(layer, (tuple, list)) and len(layer) == 2 and isinstance(layer[1], Mapping):
+                name, layer_options = layer
+            else:
+                raise TypeError(f"layers: each item is a layer name or a (name, options) pair, not {layer!r}")
             stack.append((str(name), {str(k): _option_text(v) for k, v in layer_options.items()}))
         return Store(self._host.open(store, create, read_only, opts, stack))
 
