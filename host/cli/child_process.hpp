@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // child_process.hpp — the CLI's one seam for running a child process: start this same program with some arguments
 // and a pipe on which it reports, read that pipe line by line with a deadline, and reap the child. POSIX in
-// child_process.cpp (fork, exec, poll), Windows in child_process_windows.cpp (CreateProcessW, an anonymous pipe).
+// child_process.cpp (fork, exec, poll), Windows in child_process_windows.cpp (over host/src/win_child.hpp).
 // Used by `tote plugin check` to run untrusted plugin code where a crash, a hang or an exit() cannot take the CLI
 // down.
 #ifndef TOTE_CLI_CHILD_PROCESS_HPP
@@ -42,8 +42,7 @@ public:
 
 private:
 #ifdef _WIN32
-    void* process_ = nullptr;  // HANDLE of the child
-    void* pipe_ = nullptr;     // HANDLE: the report pipe's read end
+    void* process_ = nullptr;  // the tote::detail::WinChild doing the work (host/src/win_child.hpp)
 #else
     int pid_ = -1;
     int fd_ = -1;

@@ -311,14 +311,16 @@ Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
     }
     std::string fallback;
     if (options.isolate_plugins) {
+#ifdef _WIN32
+        const fs::path helper = private_dir() / "tote-plugin-probe.exe";
+#else
         const fs::path helper = private_dir() / "tote-plugin-probe";
+#endif
         std::error_code ec;
         if (detail::probing_supported() && fs::is_regular_file(helper, ec)) {
             discovery.probe_program = helper;
             discovery.cache_file = registry_cache_file(options);
-        } else if (detail::probing_supported()) {
-            // (Where probing is not supported — Windows, so far — plugins are always described in-process, as
-            // docs/windows.md says; no warning on every command for that.)
+        } else {
             fallback = "the plugin probe helper " + helper.string() + " is missing, so plugins were loaded into this "
                        "process to be described (a plugin that crashes when loaded takes the process down)";
         }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // probe.cpp — runs tote-plugin-probe (host/probe/main.cpp) and reads what it reports, with a deadline per file.
-// POSIX: posix_spawn, a pipe on descriptor 3, poll. The helper's stdout and stderr (what a plugin prints while
-// loaded) go to /dev/null.
+// POSIX: posix_spawn, a pipe on descriptor 3, poll. Windows: CreateProcessW through WinChild, the pipe's handle
+// given as "--report-fd N". The helper's stdout and stderr (what a plugin prints while loaded) are discarded.
 #include "probe.hpp"
 
 #include "plugin_json.hpp"
+#include "win_child.hpp"
 
 #include <tote/error.hpp>
 
@@ -19,6 +20,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <stdexcept>
 
 #ifndef _WIN32
 extern char** environ;
@@ -26,21 +29,52 @@ extern char** environ;
 
 namespace tote::detail {
 
-#ifdef _WIN32
-
-bool probing_supported() { return false; }
-std::vector<ProbeOutcome> probe_files(const std::filesystem::path&, const std::vector<std::filesystem::path>&, uint32_t,
-                                      std::chrono::milliseconds) {
-    throw Error(Status::unsupported, "probing plugins in a helper process is not supported on this system yet");
-}
-
-#else
-
 bool probing_supported() { return true; }
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+#ifdef _WIN32
+
+// One running helper (Windows): a WinChild whose output goes to NUL, told its report pipe by "--report-fd N"
+// before the usual arguments.
+class Helper {
+public:
+    Helper(const std::filesystem::path& program, const std::vector<std::filesystem::path>& files, size_t from,
+           uint32_t host_abi) {
+        std::vector<std::string> args = {std::to_string(host_abi)};
+        for (size_t i = from; i < files.size(); ++i) args.push_back(files[i].u8string());
+        try {
+            child_ = std::make_unique<WinChild>(program.wstring(), std::vector<std::string>{}, args,
+                                                WinChild::Output::discarded);
+        } catch (const std::runtime_error& e) {
+            throw Error(Status::internal, "cannot run the plugin probe helper " + program.string() + ": " + e.what());
+        }
+    }
+    enum class Read { line, end, timeout };
+    Read read_line(std::string& line, Clock::time_point deadline) {
+        switch (child_->read_line(line, deadline)) {
+        case WinChild::Read::line: return Read::line;
+        case WinChild::Read::timeout: return Read::timeout;
+        case WinChild::Read::end: break;
+        }
+        return Read::end;
+    }
+    // As the POSIX helper says it: "exited with status 7", "killed", or for a crash the exception alone
+    // ("exception 0xC0000005: access violation"), which the caller puts after "crashed when loaded: ".
+    std::string finish() {
+        const std::string ending = child_->finish();
+        if (ending == "was killed") return "killed";
+        if (ending.rfind("crashed (", 0) == 0 && ending.back() == ')') return ending.substr(9, ending.size() - 10);
+        return ending;
+    }
+
+private:
+    std::unique_ptr<WinChild> child_;
+};
+
+#else
 
 // One running helper: its pid and the read end of its report pipe.
 class Helper {
@@ -131,6 +165,8 @@ private:
     std::string ending_;
 };
 
+#endif
+
 std::string seconds_text(std::chrono::milliseconds d) {
     const double s = static_cast<double>(d.count()) / 1000.0;
     char out[32];
@@ -209,7 +245,5 @@ std::vector<ProbeOutcome> probe_files(const std::filesystem::path& program, cons
         if (!done[i] && !out[i].info && out[i].refusal.empty()) out[i].refusal = "the probe gave no answer for it";
     return out;
 }
-
-#endif
 
 }  // namespace tote::detail

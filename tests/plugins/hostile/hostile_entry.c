@@ -10,22 +10,22 @@
 
 #include <tote/tote_plugin.h>
 
-#include <signal.h>
+#include "../check/misbehave_os.h"
+
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 TOTE_PLUGIN_EXPORT const tote_plugin *tote_plugin_entry(uint32_t host_abi_version) {
     (void)host_abi_version;
     fprintf(stdout, "a plugin chatting on stdout while it loads\n"); /* must not reach the host's output */
 #if defined(HOSTILE_CRASH)
-    raise(SIGSEGV);
+    crash_now();
 #elif defined(HOSTILE_ABORT)
     abort();
 #elif defined(HOSTILE_EXIT)
     exit(7);
 #elif defined(HOSTILE_HANG)
-    for (;;) pause();
+    hang_forever();
 #endif
     return NULL;
 }
