@@ -9,6 +9,9 @@
 # - SQLite is compiled from its amalgamation in TOTE_SQLITE_SOURCE_DIR (.ci/windows-sqlite puts it there).
 # - The MinGW runtime DLLs (libstdc++, libgcc, winpthreads) are copied beside the programs and plugins, so that
 #   Wine, or a Windows machine, finds them without a PATH.
+# <windows.h> without the rarely used APIs, and without its min and max macros (which break std::min and std::max).
+add_compile_definitions(WIN32_LEAN_AND_MEAN NOMINMAX)
+
 set(TOTE_HEADER_ONLY_ROOT /usr/include CACHE PATH "Where the header-only libraries are (the build machine's)")
 set(_headers "${PROJECT_BINARY_DIR}/header-only")
 file(MAKE_DIRECTORY "${_headers}")

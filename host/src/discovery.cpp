@@ -83,8 +83,13 @@ bool permitted(const fs::path& path, const FileFacts& facts, bool is_link, bool 
         out.warnings.push_back(path.string() + " " + why + "; loaded anyway because host.allow_unsafe_plugins is set");
         return true;
     }
-    out.refused.push_back(Refusal{path, "unsafe permissions: " + why +
-                                            " (anyone who can write it can run code in tote; fix with chmod go-w)"});
+#ifdef _WIN32
+    const char* const fix = "remove the entry with icacls, or in the file's Security properties";
+#else
+    const char* const fix = "fix with chmod go-w";
+#endif
+    out.refused.push_back(Refusal{path, "unsafe permissions: " + why + " (anyone who can write it can run code in tote; " +
+                                            fix + ")"});
     return false;
 }
 

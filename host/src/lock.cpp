@@ -15,13 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #ifdef _WIN32
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include <windows.h>  // lean, and without min/max macros: cmake/ToteWindows.cmake
 #else
 #include <signal.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // permissions.hpp — what discovery learns about a plugin file or directory from one stat(): whether it exists, its
 // type, its identity (for the registry cache and for telling two paths of one file apart) and whether it is safe
-// to load code from. The one POSIX seam of discovery.
+// to load code from. The one system-specific seam of discovery (permissions.cpp, permissions_windows.cpp).
 #ifndef TOTE_HOST_PERMISSIONS_HPP
 #define TOTE_HOST_PERMISSIONS_HPP
 
@@ -19,7 +19,8 @@ struct FileFacts {
     int64_t mtime_ns = 0;
     // "" if the file is owned by root or the current user and is neither group- nor world-writable; else why not
     // ("is world-writable (mode 0777)", "cannot stat: …"). Loading a library runs its code, so, as ssh does with
-    // keys, tote refuses files that someone else could have replaced. Always "" on Windows.
+    // keys, tote refuses files that someone else could have replaced. On Windows, judged from the file's owner
+    // and access-control list instead (permissions_windows.cpp).
     std::string unsafe;
 };
 

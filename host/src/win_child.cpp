@@ -6,13 +6,7 @@
 #ifdef _WIN32
 #include "win_child.hpp"
 
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include <windows.h>  // lean, and without min/max macros: cmake/ToteWindows.cmake
 
 #include <fcntl.h>
 #include <io.h>
