@@ -3,6 +3,11 @@
 // "tote: error: ..." lines on stderr.
 #include "cli_context.hpp"
 
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
+
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -15,6 +20,12 @@ void print_error(const std::string& message) { std::fprintf(stderr, "tote: error
 
 int main(int argc, char** argv) {
     using namespace tote::cli;
+#ifdef _WIN32
+    // Values are bytes: the C runtime's text mode would turn "\n" into "\r\n" on the way out, and on the way in
+    // drop "\r" before "\n" and stop at the first Ctrl-Z.
+    ::_setmode(::_fileno(stdin), _O_BINARY);
+    ::_setmode(::_fileno(stdout), _O_BINARY);
+#endif
     Context ctx;
     CLI::App app{"tote - one interface to many storage backends, loaded as plugins.", "tote"};
     app.require_subcommand(1);

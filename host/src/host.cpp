@@ -31,6 +31,20 @@ std::string env(const char* name) {
     return value ? std::string(value) : std::string();
 }
 
+#ifdef _WIN32
+// The per-user directory in %variable% (APPDATA, LOCALAPPDATA), or none.
+fs::path windows_dir(const char* variable) {
+    std::string dir = env(variable);
+    return !dir.empty() && fs::path(dir).is_absolute() ? fs::path(dir) : fs::path();
+}
+// Where the user's config lives: %APPDATA% (roaming: settings follow the user from machine to machine).
+fs::path config_home() { return windows_dir("APPDATA"); }
+// Where the embedded default store lives: %LOCALAPPDATA% (data stay on this machine).
+fs::path data_home() { return windows_dir("LOCALAPPDATA"); }
+// Where the plugin registry cache lives: %LOCALAPPDATA% too (a cache belongs to this machine).
+fs::path cache_home() { return windows_dir("LOCALAPPDATA"); }
+const char* const kDataHomeVariables = "LOCALAPPDATA is";
+#else
 // $XDG_<KIND>_HOME, or ~/<fallback>.
 fs::path xdg_dir(const char* variable, const char* fallback) {
     std::string dir = env(variable);
@@ -38,17 +52,23 @@ fs::path xdg_dir(const char* variable, const char* fallback) {
     std::string home = env("HOME");
     return home.empty() ? fs::path() : fs::path(home) / fallback;
 }
+fs::path config_home() { return xdg_dir("XDG_CONFIG_HOME", ".config"); }
+fs::path data_home() { return xdg_dir("XDG_DATA_HOME", ".local/share"); }
+fs::path cache_home() { return xdg_dir("XDG_CACHE_HOME", ".cache"); }
+const char* const kDataHomeVariables = "neither HOME nor XDG_DATA_HOME is";
+#endif
 
-// The config in effect: explicit path, then TOTE_CONFIG, then the XDG location if it exists, else none.
+// The config in effect: explicit path, then TOTE_CONFIG, then the user's (XDG's, or %APPDATA%'s) if it exists, else
+// none.
 Config find_config(const HostOptions& options) {
     if (options.config_file) return detail::load_config(*options.config_file);
     if (options.use_environment) {
         std::string explicit_path = env("TOTE_CONFIG");
         if (!explicit_path.empty()) return detail::load_config(explicit_path);
-        fs::path xdg = xdg_dir("XDG_CONFIG_HOME", ".config");
+        fs::path home = config_home();
         std::error_code ec;
-        if (!xdg.empty() && fs::exists(xdg / "tote" / "config.toml", ec))
-            return detail::load_config(xdg / "tote" / "config.toml");
+        if (!home.empty() && fs::exists(home / "tote" / "config.toml", ec))
+            return detail::load_config(home / "tote" / "config.toml");
     }
     return Config{};
 }
@@ -97,11 +117,12 @@ fs::path system_plugin_dir() {
 #endif
 }
 
-// The registry cache: explicit, else $XDG_CACHE_HOME/tote/registry.json when the environment is used.
+// The registry cache: explicit, else $XDG_CACHE_HOME/tote/registry.json (%LOCALAPPDATA%\tote\registry.json) when
+// the environment is used.
 std::optional<fs::path> registry_cache_file(const HostOptions& options) {
     if (options.registry_cache) return options.registry_cache;
     if (!options.use_environment) return std::nullopt;
-    const fs::path cache = xdg_dir("XDG_CACHE_HOME", ".cache");
+    const fs::path cache = cache_home();
     if (cache.empty()) return std::nullopt;
     return cache / "tote" / "registry.json";
 }
@@ -221,9 +242,9 @@ Target Host::Impl::resolve(std::string_view store) const {
                 throw Error(Status::invalid_argument, config.default_store_where.str() + ": host.default_store cannot be 'default'");
             return resolve(*config.default_store);
         }
-        fs::path data = xdg_dir("XDG_DATA_HOME", ".local/share");
+        fs::path data = data_home();
         if (data.empty())
-            throw Error(Status::invalid_argument, "no default store: neither HOME nor XDG_DATA_HOME is set");
+            throw Error(Status::invalid_argument, std::string("no default store: ") + kDataHomeVariables + " set");
         Target target = resolve_url("sqlite://" + (data / "tote" / "default.db").string(), cwd);
         target.implicit_create = true;
         return target;

@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# cli.sh WINE TOTE_EXE — the tote CLI on Windows, under Wine: the embedded default store is
+# %LOCALAPPDATA%\tote\default.db and the user's config %APPDATA%\tote\config.toml (where Linux has ~/.local/share
+# and ~/.config; the config is written only if the user has none, and removed again); values pass stdin and stdout
+# byte for byte (no text-mode "\r\n" or Ctrl-Z); URLs take Windows paths with either slash.
+set -u
+wine="$1" tote="$2"
+winepath="$(dirname "$(command -v "$wine")")/winepath"
+[ -x "$winepath" ] || winepath=winepath
+unix_of() { "$winepath" -u "$("$wine" cmd /c echo "%$1%" | tr -d '\r')"; }
+local_dir="$(unix_of LOCALAPPDATA)" roaming_dir="$(unix_of APPDATA)"
+failed=0
+printf 'one\n' | "$wine" "$tote" put default windows-test/k - || failed=1
+if [ -f "$local_dir/tote/default.db" ]; then printf '%s\n' "ok   the default store is %LOCALAPPDATA%\\tote\\default.db"
+else echo "FAIL no $local_dir/tote/default.db"; failed=1; fi
+[ "$("$wine" "$tote" get default windows-test/k)" = "one" ] && echo "ok   it reads back" || { echo "FAIL read back"; failed=1; }
+"$wine" "$tote" rm default windows-test/k >/dev/null 2>&1
+
+# Bytes in, bytes out: CR LF, a Ctrl-Z (0x1A) and no final newline.
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+printf 'a\r\nb\032c' > "$work/in"
+db="$("$winepath" -w "$work")"
+"$wine" "$tote" put "sqlite://$db\bin.db" k - < "$work/in" || failed=1
+"$wine" "$tote" get "sqlite://$db/bin.db" k > "$work/out" || failed=1
+if cmp -s "$work/in" "$work/out"; then echo "ok   a binary value passes stdin and stdout unchanged (C:\ and C:/ URLs)"
+else echo "FAIL the value read back differs: $(od -c "$work/out" | head -2)"; failed=1; fi
+
+config="$roaming_dir/tote/config.toml"
+if [ -e "$config" ]; then
+  echo "skip the user has a config already: $config"
+else
+  mkdir -p "$roaming_dir/tote"
+  printf '[stores.windows-test]\nurl = "sqlite://%s"\n' "$("$winepath" -w "$(mktemp -u)").db" > "$config"
+  doctor="$("$wine" "$tote" doctor 2>&1)"
+  rm -f "$config"
+  if printf '%s\n' "$doctor" | grep -q 'config file: .*AppData.Roaming.tote.config.toml'; then
+    printf '%s\n' "ok   the config is %APPDATA%\\tote\\config.toml"
+  else
+    printf '%s\n' "$doctor" | head -5; echo "FAIL the config in %APPDATA% is not read"; failed=1
+  fi
+fi
+exit "$failed"
