@@ -35,6 +35,11 @@ install(FILES
     "${PROJECT_SOURCE_DIR}/sdk/cmake/TotePlugin.cmake"
     "${PROJECT_SOURCE_DIR}/sdk/cmake/tote_plugin.map"
   DESTINATION "${TOTE_INSTALL_CMAKEDIR}" COMPONENT sdk)
+if(WIN32 AND CMAKE_CROSSCOMPILING)
+  # The Windows package carries the toolchain it was built with, so a plugin builds against the package alone:
+  # cmake --toolchain <unpacked>/lib/cmake/tote/mingw-w64.cmake -Dtote_DIR=<unpacked>/lib/cmake/tote (windows.md).
+  install(FILES "${PROJECT_SOURCE_DIR}/cmake/mingw-w64.cmake" DESTINATION "${TOTE_INSTALL_CMAKEDIR}" COMPONENT sdk)
+endif()
 
 # pkg-config: paths relative to ${pcfiledir} (<prefix>/<libdir>/pkgconfig), worked out on a stand-in prefix.
 function(_tote_pc_path out dir)

@@ -288,8 +288,13 @@ Host::Host(const HostOptions& options) : impl_(std::make_unique<Impl>()) {
     for (const fs::path& dir : options.plugin_dirs) impl_->add_dir(absolute_normal(dir), "--plugin-dir");
     if (options.use_environment) {
         std::string path = env("TOTE_PLUGIN_PATH");
+#ifdef _WIN32
+        const char separator = ';';  // as in PATH: ':' is part of a drive letter there
+#else
+        const char separator = ':';
+#endif
         for (size_t start = 0; start <= path.size();) {
-            size_t end = std::min(path.find(':', start), path.size());
+            size_t end = std::min(path.find(separator, start), path.size());
             if (end > start)
                 impl_->add_dir(absolute_normal(detail::expand_home(path.substr(start, end - start))), "TOTE_PLUGIN_PATH");
             start = end + 1;

@@ -1,11 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# cli.sh WINE TOTE_EXE — the tote CLI on Windows, under Wine: the embedded default store is
+# cli.sh WINE TOTE_EXE CMEM_DIR — the tote CLI on Windows, under Wine: the embedded default store is
 # %LOCALAPPDATA%\tote\default.db and the user's config %APPDATA%\tote\config.toml (where Linux has ~/.local/share
 # and ~/.config; the config is written only if the user has none, and removed again); values pass stdin and stdout
-# byte for byte (no text-mode "\r\n" or Ctrl-Z); URLs take Windows paths with either slash.
+# byte for byte (no text-mode "\r\n" or Ctrl-Z); URLs take Windows paths with either slash; TOTE_PLUGIN_PATH is
+# ';'-separated, as PATH is there (':' belongs to drive letters).
 set -u
-wine="$1" tote="$2"
+wine="$1" tote="$2" cmem_dir="$3"
 winepath="$(dirname "$(command -v "$wine")")/winepath"
 [ -x "$winepath" ] || winepath=winepath
 unix_of() { "$winepath" -u "$("$wine" cmd /c echo "%$1%" | tr -d '\r')"; }
@@ -26,6 +27,11 @@ db="$("$winepath" -w "$work")"
 "$wine" "$tote" get "sqlite://$db/bin.db" k > "$work/out" || failed=1
 if cmp -s "$work/in" "$work/out"; then echo "ok   a binary value passes stdin and stdout unchanged (C:\ and C:/ URLs)"
 else echo "FAIL the value read back differs: $(od -c "$work/out" | head -2)"; failed=1; fi
+
+plugins="$(TOTE_PLUGIN_PATH="C:\\nowhere;Z:$cmem_dir" "$wine" "$tote" plugins 2>&1)"
+if printf '%s\n' "$plugins" | grep -q "cmem 1.0.0" && printf '%s\n' "$plugins" | grep -q 'C:\\nowhere .*TOTE_PLUGIN_PATH'; then
+  echo "ok   TOTE_PLUGIN_PATH takes drive-letter directories, ';'-separated"
+else printf '%s\n' "$plugins"; echo "FAIL TOTE_PLUGIN_PATH"; failed=1; fi
 
 config="$roaming_dir/tote/config.toml"
 if [ -e "$config" ]; then
