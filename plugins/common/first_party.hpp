@@ -32,6 +32,22 @@ inline std::string hex(uint64_t value) {
 inline int64_t to_sql(uint64_t value) { return static_cast<int64_t>(value); }
 inline uint64_t from_sql(int64_t value) { return static_cast<uint64_t>(value); }
 
+// text as a JSON string literal (quotes, backslashes and control characters escaped): the admin "info" objects.
+inline std::string json_string(std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) {
+            char buffer[8];
+            std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+            out += buffer;
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
 // The keys under name + "/" are exactly those in [name + "/", name + "0"): '0' is the byte right after '/'.
 inline std::string subtree_begin(std::string_view name) { return std::string(name) + '/'; }
 inline std::string subtree_end(std::string_view name) { return std::string(name) + '0'; }

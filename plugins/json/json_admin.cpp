@@ -7,6 +7,8 @@
 // if that was meant.
 #include "json_store.hpp"
 
+#include <first_party.hpp>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,25 +19,6 @@
 namespace tote::json_plugin {
 
 using plugin::Error;
-
-namespace {
-
-std::string json_string(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-            out += buffer;
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
-
-}  // namespace
 
 void JsonStore::drop(const plugin::OpenParams& params) {
     const std::string& root = params.location;
@@ -69,7 +52,7 @@ void JsonStore::drop(const plugin::OpenParams& params) {
 }
 
 std::string JsonStore::info() {
-    return "{\"engine\": \"json (a directory, one file per key)\", \"path\": " + json_string(root_) +
+    return "{\"engine\": \"json (a directory, one file per key)\", \"path\": " + first_party::json_string(root_) +
            ", \"fsync\": " + (durable_ ? "true" : "false") + ", \"read_only\": " + (read_only_ ? "true" : "false") +
            "}";
 }

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // json_plugin.cpp — the JSON backend's self-description and entry point (scheme "json").
+#ifdef _WIN32
+#include "json_store_windows.hpp"
+#else
 #include "json_store.hpp"
+#endif
 
 namespace {
 

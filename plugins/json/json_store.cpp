@@ -4,6 +4,7 @@
 // without following links (parent_of), and then only on the key's last segment with the *at() calls, so no path
 // is ever resolved twice and nothing a key names can lie outside the store.
 #include "json_store.hpp"
+#include "store_rules.hpp"
 #include "temp_names.hpp"
 
 #include <first_party.hpp>
@@ -31,23 +32,6 @@ using first_party::now_ns;
 
 namespace {
 
-// "a/b/c" → "a/b"; "c" → "".
-std::string_view dir_of(std::string_view key) {
-    size_t slash = key.rfind('/');
-    return slash == std::string_view::npos ? std::string_view() : key.substr(0, slash);
-}
-
-// "a/b/c" → "c".
-std::string_view leaf_of(std::string_view key) {
-    size_t slash = key.rfind('/');
-    return slash == std::string_view::npos ? key : key.substr(slash + 1);
-}
-
-std::string in_quotes(std::string_view key) { return "'" + std::string(key) + "'"; }
-
-// How many times a write starts over when a concurrent recursive remove took its directory away.
-constexpr int kAttempts = 8;
-
 // The append journal at the root: "<old size> <new size> <key>\n" while an append is under way, empty otherwise.
 constexpr const char* kAppendJournal = ".tote-append";
 
@@ -55,12 +39,7 @@ constexpr const char* kAppendJournal = ".tote-append";
 constexpr const char* kTempDir = ".tote-tmp";
 constexpr std::string_view kTempPrefix = ".tote-tmp.";
 
-// How often (in writes of one open store) the temporary files of dead writers are looked for.
-constexpr uint64_t kReclaimEvery = 256;
 
-// Age after which an unlocked temporary file of a writer that cannot be judged by name (another boot or machine,
-// or a name from before 0.2) is taken for a leftover.
-constexpr auto kUnknownTempMaxAge = std::chrono::seconds(60);
 
 }  // namespace
 

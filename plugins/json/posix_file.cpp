@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // posix_file.cpp — file descriptors, errno mapping and syncs for the JSON plugin.
 #include "posix_file.hpp"
+#include "store_rules.hpp"
 
 #include <tote/plugin.hpp>
 
@@ -153,18 +154,6 @@ int64_t mtime_ns_of(const struct stat& st) {
     return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 #endif
 }
-
-namespace {
-// splitmix64's finaliser: a cheap, well-mixed 64-bit hash step.
-uint64_t mix(uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-}  // namespace
 
 uint64_t version_of(const struct stat& st) {
     uint64_t h = mix(static_cast<uint64_t>(st.st_dev) + 0x9e3779b97f4a7c15ULL);

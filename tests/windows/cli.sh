@@ -4,7 +4,8 @@
 # %LOCALAPPDATA%\tote\default.db and the user's config %APPDATA%\tote\config.toml (where Linux has ~/.local/share
 # and ~/.config; the config is written only if the user has none, and removed again); values pass stdin and stdout
 # byte for byte (no text-mode "\r\n" or Ctrl-Z); URLs take Windows paths with either slash; TOTE_PLUGIN_PATH is
-# ';'-separated, as PATH is there (':' belongs to drive letters).
+# ';'-separated, as PATH is there (':' belongs to drive letters); json:// stores in Windows directories, with
+# the names Windows reserves mapped.
 set -u
 wine="$1" tote="$2" cmem_dir="$3"
 winepath="$(dirname "$(command -v "$wine")")/winepath"
@@ -27,6 +28,17 @@ db="$("$winepath" -w "$work")"
 "$wine" "$tote" get "sqlite://$db/bin.db" k > "$work/out" || failed=1
 if cmp -s "$work/in" "$work/out"; then echo "ok   a binary value passes stdin and stdout unchanged (C:\ and C:/ URLs)"
 else echo "FAIL the value read back differs: $(od -c "$work/out" | head -2)"; failed=1; fi
+
+# The json store: a Windows directory given either way, keys Windows reserves stored under mapped names (the files
+# are what a person sees in Explorer) and listed back as the keys they are.
+"$wine" "$tote" put "json://$db\evals" "CON" - < "$work/in" || failed=1
+printf 'x' | "$wine" "$tote" put "json://$db/evals" "runs/aux.json" - || failed=1
+"$wine" "$tote" get "json://$db/evals" CON > "$work/out2" || failed=1
+keys="$("$wine" "$tote" ls -r "json://$db\evals" | tr -d '\r')"
+if cmp -s "$work/in" "$work/out2" && [ -f "$work/evals/%43ON" ] && [ -f "$work/evals/runs/%61ux.json" ] &&
+   [ "$keys" = "$(printf 'CON\nruns/aux.json')" ]; then
+  echo "ok   json:// URLs with C:\ and C:/ paths; CON and aux.json stored as %43ON and %61ux.json, listed as keys"
+else echo "FAIL json store on Windows: keys [$keys], files: $(ls -R "$work/evals" 2>&1 | tr '\n' ' ')"; failed=1; fi
 
 plugins="$(TOTE_PLUGIN_PATH="C:\\nowhere;Z:$cmem_dir" "$wine" "$tote" plugins 2>&1)"
 if printf '%s\n' "$plugins" | grep -q "cmem 1.0.0" && printf '%s\n' "$plugins" | grep -q 'C:\\nowhere .*TOTE_PLUGIN_PATH'; then
