@@ -392,11 +392,8 @@ void JsonStore::recover_append() {
     ssize_t n = ::pread(journal, text, sizeof text - 1, 0);
     if (n <= 0) return;
     text[n] = '\0';
-    unsigned long long old_size = 0, new_size = 0;
-    int key_at = 0;
-    if (std::sscanf(text, "%llu %llu %n", &old_size, &new_size, &key_at) == 2 && key_at > 0) {
-        std::string key(text + key_at);
-        if (!key.empty() && key.back() == '\n') key.pop_back();
+    if (const std::optional<AppendRecord> record = parse_append_record(text)) {
+        const auto& [old_size, new_size, key] = *record;
         // Cut the value back only if it stopped part-way into that append: a complete append, or a later state
         // reached after the journal was cleared but before the clearing reached the disk, is left alone.
         try {
@@ -436,8 +433,7 @@ plugin::AppendResult JsonStore::append(const plugin::AppendOp& op) {
                                                           " bytes long, not " + std::to_string(op.expected_size));
             // Journal first, so a crash part-way leaves a record of what to cut off (recover_append).
             const int journal = append_journal();
-            const std::string entry = std::to_string(st.st_size) + " " +
-                                      std::to_string(static_cast<uint64_t>(st.st_size) + data.size()) + " " + key + "\n";
+            const std::string entry = append_record(static_cast<uint64_t>(st.st_size), data.size(), key);
             int err = ::pwrite(journal, entry.data(), entry.size(), 0) == static_cast<ssize_t>(entry.size())
                           ? 0 : (errno ? errno : EIO);
             if (err == 0 && ::ftruncate(journal, static_cast<off_t>(entry.size())) != 0) err = errno;

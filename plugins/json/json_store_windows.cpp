@@ -473,11 +473,8 @@ void JsonStore::recover_append() {
     DWORD n = 0;
     if (!::ReadFile(journal, text, sizeof text - 1, &n, &at) || n == 0) return;
     text[n] = '\0';
-    unsigned long long old_size = 0, new_size = 0;
-    int key_at = 0;
-    if (std::sscanf(text, "%llu %llu %n", &old_size, &new_size, &key_at) == 2 && key_at > 0) {
-        std::string key(text + key_at);
-        if (!key.empty() && key.back() == '\n') key.pop_back();
+    if (const std::optional<AppendRecord> record = parse_append_record(text)) {
+        const auto& [old_size, new_size, key] = *record;
         // Cut back only a value that stopped part-way into that append (see json_store.cpp).
         try {
             const Place place = place_of(key, false, false);
@@ -519,8 +516,7 @@ plugin::AppendResult JsonStore::append(const plugin::AppendOp& op) {
                 throw Error(TOTE_PRECONDITION_FAILED, "the value is " + std::to_string(before.size) +
                                                           " bytes long, not " + std::to_string(op.expected_size));
             const HANDLE journal = append_journal();
-            const std::string entry = std::to_string(before.size) + " " + std::to_string(before.size + data.size()) +
-                                      " " + key + "\n";
+            const std::string entry = append_record(before.size, data.size(), key);
             DWORD err = write_at(journal, 0, entry.data(), entry.size());
             if (err == ERROR_SUCCESS) err = set_length(journal, entry.size());
             if (err == ERROR_SUCCESS && durable_ && !::FlushFileBuffers(journal)) err = ::GetLastError();

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +36,28 @@ constexpr uint64_t kReclaimEvery = 256;
 // Age after which an unlocked temporary file of a writer that cannot be judged by name (another boot or machine,
 // or a name from before 0.2) is taken for a leftover.
 constexpr auto kUnknownTempMaxAge = std::chrono::seconds(60);
+
+// The append journal's one record, "<old size> <new size> <key>\n", written before an append and cleared after
+// it: a crashed append is cut back to old_size if the value stopped between the two sizes.
+struct AppendRecord {
+    unsigned long long old_size = 0, new_size = 0;
+    std::string key;
+};
+
+inline std::string append_record(uint64_t old_size, uint64_t appended, std::string_view key) {
+    return std::to_string(old_size) + " " + std::to_string(old_size + appended) + " " + std::string(key) + "\n";
+}
+
+// The record in a journal's text (NUL-terminated), or nullopt if the journal holds none.
+inline std::optional<AppendRecord> parse_append_record(const char* text) {
+    AppendRecord record;
+    int key_at = 0;
+    if (std::sscanf(text, "%llu %llu %n", &record.old_size, &record.new_size, &key_at) != 2 || key_at <= 0)
+        return std::nullopt;
+    record.key = text + key_at;
+    if (!record.key.empty() && record.key.back() == '\n') record.key.pop_back();
+    return record;
+}
 
 // splitmix64's finaliser: a cheap, well-mixed 64-bit hash step, for the version tags made of file metadata.
 inline uint64_t mix(uint64_t x) {
