@@ -173,8 +173,9 @@ std::unique_ptr<JsonStore> JsonStore::open(const plugin::OpenParams& params) {
         if (err != ERROR_FILE_NOT_FOUND && err != ERROR_PATH_NOT_FOUND)
             throw_error("cannot open store directory", root, err);
         if (!params.create() || params.read_only()) throw Error(TOTE_NOT_FOUND, "no such directory: " + root);
+        // The plain path: create_directories walks up through the parents, and "\\?\C:" is not one it can stat.
         std::error_code ec;
-        std::filesystem::create_directories(std::filesystem::path(wroot), ec);
+        std::filesystem::create_directories(std::filesystem::path(w), ec);
         if (ec) throw Error(TOTE_IO, "cannot create store directory " + root + ": " + ec.message());
     } else if (!(attributes & FILE_ATTRIBUTE_DIRECTORY)) {
         throw Error(TOTE_INVALID_ARGUMENT,
@@ -240,10 +241,13 @@ JsonStore::Place JsonStore::place_of(std::string_view key, bool create, bool for
         if (name != data.cFileName) {
             // Windows found a name that differs only in case: a different key, which cannot have a file of its own.
             if (!for_write) throw Error(TOTE_NOT_FOUND, "no such key");
+            const std::string on_disk = narrow(data.cFileName);
+            const std::optional<std::string> existing = decode_name(on_disk);
             throw Error(TOTE_CONFLICT, in_quotes(key) + " differs only in case from " +
                                            in_quotes(std::string(dir_of(so_far)) + (dir_of(so_far).empty() ? "" : "/") +
-                                                     narrow(data.cFileName)) +
-                                           ", and Windows file names do not tell case apart");
+                                                     existing.value_or(on_disk)) +
+                                           " (file " + narrow(data.cFileName) + "), and Windows file names do not tell "
+                                           "case apart");
         }
         const bool directory = (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
         if (last) {

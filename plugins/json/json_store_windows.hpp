@@ -13,8 +13,8 @@
 // - The commit lock is a std::mutex plus LockFileEx on "<root>\.tote-lock"; appends are journalled in
 //   "<root>\.tote-append" as on POSIX.
 // - Names are case-insensitive on Windows: "A.json" and "a.json" would be one file. Every operation compares the
-//   name each segment has on disk with the one the key asks for: a write whose key differs from an existing file
-//   or directory only in case fails with TOTE_CONFLICT, and a read finds no such key. Symbolic links and
+//   name each segment has on disk with the one the key asks for: a write whose file name differs from an existing
+//   file's or directory's only in case fails with TOTE_CONFLICT, and a read finds no such key. Symbolic links and
 //   junctions (reparse points) are never followed: a key whose path crosses one is refused (permission denied).
 // - The version tag mixes the file index, the size and the modification time (100 ns), as inode, size and mtime
 //   are mixed on POSIX.

@@ -105,6 +105,18 @@ TEST_CASE("json on Windows: names that differ only in case are one file, so the 
     CHECK_FALSE(s.store.try_read("Evals/RUN.json"));
     CHECK(s.store.read("Evals/Run.json") == "1");
     CHECK(s.store.list("evals/").empty());
+    // What counts is the file name: CON and con are stored as %43ON and %63on, two names; Con (%43on) is not.
+    s.store.write("CON", "upper");
+    s.store.write("con", "lower");
+    CHECK(s.store.read("CON") == "upper");
+    CHECK(s.store.read("con") == "lower");
+    try {
+        s.store.write("Con", "x");
+        FAIL("no conflict");
+    } catch (const tote::Error& e) {
+        CHECK(e.status() == tote::Status::conflict);
+        CHECK_THAT(e.what(), Catch::Contains("'CON'"));  // the key the user knows, not only its file name
+    }
 }
 
 TEST_CASE("json on Windows: a file held open without FILE_SHARE_DELETE cannot be replaced, and nothing is lost",

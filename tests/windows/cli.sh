@@ -29,6 +29,12 @@ db="$("$winepath" -w "$work")"
 if cmp -s "$work/in" "$work/out"; then echo "ok   a binary value passes stdin and stdout unchanged (C:\ and C:/ URLs)"
 else echo "FAIL the value read back differs: $(od -c "$work/out" | head -2)"; failed=1; fi
 
+# A store whose directory and its parent do not exist yet, right under the drive's root, is created whole.
+fresh="tote-cli-$$-$(date +%s)"
+printf 'v' | "$wine" "$tote" put "json://C:/$fresh/nested/evals" k - || failed=1
+if [ "$("$wine" "$tote" get "json://C:\\$fresh\\nested\\evals" k)" = v ]; then echo "ok   json://C:/<new>/<new>/evals is created whole"
+else echo "FAIL json://C:/$fresh/nested/evals"; failed=1; fi
+rm -rf "$("$winepath" -u "C:\\$fresh")"
 # The json store: a Windows directory given either way, keys Windows reserves stored under mapped names (the files
 # are what a person sees in Explorer) and listed back as the keys they are.
 "$wine" "$tote" put "json://$db\evals" "CON" - < "$work/in" || failed=1
