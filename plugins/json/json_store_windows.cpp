@@ -408,15 +408,6 @@ bool JsonStore::rename_posix(HANDLE file, const std::wstring& to) {
     return true;
 }
 
-void JsonStore::stamp_after(HANDLE file, const std::wstring& current, std::string_view key) {
-    int64_t floor = 0;
-    Handle existing = open_meta(current);
-    FileInfo info;
-    if (existing && info_of(existing.get(), info) == ERROR_SUCCESS) floor = info.mtime_ns + kTick;
-    if (DWORD err = set_mtime(file, std::max(now_ns(), floor)))
-        throw_error("cannot set the modification time of", path_of(key), err);
-}
-
 uint64_t JsonStore::write(const plugin::WriteOp& op) {
     if (read_only_) throw Error(TOTE_PERMISSION_DENIED, "the store is open read-only");
     const std::string key(op.key);
@@ -442,7 +433,10 @@ uint64_t JsonStore::write(const plugin::WriteOp& op) {
                     throw Error(TOTE_CONFLICT, in_quotes(key) + " is a prefix of other keys, so it cannot also be a key " +
                                                    "(the json backend stores keys as files and prefixes as directories)");
             }
-            stamp_after(file.get(), place.path, key);
+            // Later than the value it replaces (from the metadata read above: one open of the key per write).
+            const int64_t floor = exists && !info.directory ? info.mtime_ns + kTick : 0;
+            if (DWORD stamp_err = set_mtime(file.get(), std::max(now_ns(), floor)))
+                throw_error("cannot set the modification time of", path_of(key), stamp_err);
             err = move(temp.path, place.path,
                        op.create_only() ? MOVEFILE_WRITE_THROUGH : MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH,
                        file.get());

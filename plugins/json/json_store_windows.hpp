@@ -79,7 +79,6 @@ private:
     // SetFileInformationByHandle(FileRenameInfoEx, REPLACE_IF_EXISTS | POSIX_SEMANTICS): Windows 10 1607 and later,
     // on NTFS. False where it is refused or unsupported.
     bool rename_posix(HANDLE file, const std::wstring& to);
-    void stamp_after(HANDLE file, const std::wstring& current, std::string_view key);
     void prune_parents(std::string_view key);
     bool has_visible_key(const std::wstring& dir);
     void recover_append();
