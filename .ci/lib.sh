@@ -60,3 +60,18 @@ tote_build() {
   cmake -S "$TOTE_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
   cmake --build "$dir"
 }
+
+# tote_main_build: the one Release tree (build/) that .ci/test runs the suite in and .ci/package makes the packages
+# from, built with Debian's compiler and linker flags (dpkg-buildflags: hardening, format checks, relro) so what is
+# tested is what is packaged. Without -g: CPack strips the packaged files anyway, and writing DWARF is a third of the
+# compile time on a small machine (.ci/run's ABI check builds libtote with it, separately). The flags are read
+# when build/ is first configured; running this again on a built tree only brings it up to date.
+tote_main_build() {
+  (
+    eval "$(DEB_CFLAGS_MAINT_STRIP=-g DEB_CXXFLAGS_MAINT_STRIP=-g dpkg-buildflags --export=sh)"
+    # CMake ignores CPPFLAGS (-D_FORTIFY_SOURCE=2): passed with the compiler flags, as debhelper does for CMake.
+    export CFLAGS="$CFLAGS $CPPFLAGS" CXXFLAGS="$CXXFLAGS $CPPFLAGS"
+    tote_build "$TOTE_ROOT/build" -DCMAKE_BUILD_TYPE=Release -DTOTE_BUILD_TESTS=ON -DTOTE_BUILD_BENCH=ON \
+      -DTOTE_BUILD_EXAMPLES=ON -DTOTE_BUILD_PYTHON=ON
+  )
+}

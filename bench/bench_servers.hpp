@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -32,7 +33,9 @@ struct Server {
         std::ifstream(dir + "/port") >> port;
     }
     ~Server() {
-        if (up) std::system((script + " stop " + dir + " >/dev/null 2>&1").c_str());
+        // A server that would not stop is left running: say so rather than leak it silently.
+        if (up && std::system((script + " stop " + dir + " >/dev/null 2>&1").c_str()) != 0)
+            std::fprintf(stderr, "tote-bench: could not stop the test server in %s\n", dir.c_str());
     }
 };
 

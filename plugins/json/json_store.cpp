@@ -382,6 +382,18 @@ int JsonStore::append_journal() {
     return journal_.get();
 }
 
+namespace {
+
+// Empties the append journal once its append is complete or taken back. Should that fail (EIO), the record left
+// describes a value that is whole again, which recovery leaves alone, and the next append overwrites it: not worth
+// failing an append that has happened.
+void clear_journal(int journal) {
+    if (::ftruncate(journal, 0) != 0) {
+    }
+}
+
+}  // namespace
+
 void JsonStore::recover_append() {
     // The journal stays open for the store's life (held under the commit lock only): an append then costs an
     // fstat of it here, not an open, a read and a close.
@@ -444,12 +456,12 @@ plugin::AppendResult JsonStore::append(const plugin::AppendOp& op) {
             if (err != 0) {
                 // Take back a partial append so the value stays whole (the disk filled up, say).
                 if (::ftruncate(fd.get(), st.st_size) == 0 && durable_) sync_data(fd.get());
-                ::ftruncate(journal, 0);
+                clear_journal(journal);
                 fail("cannot append to", key, err);
             }
             stamp_after(fd.get(), mtime_ns_of(st) + 1, key);  // later than the value it extends
             // Clearing the journal needs no sync: recovery leaves a complete append alone.
-            ::ftruncate(journal, 0);
+            clear_journal(journal);
             struct stat after;
             if (::fstat(fd.get(), &after) != 0) fail("cannot stat", key, errno);
             return plugin::AppendResult{static_cast<uint64_t>(st.st_size), version_of(after)};
