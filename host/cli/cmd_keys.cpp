@@ -122,9 +122,14 @@ void add_key_commands(CLI::App& app, Context& ctx) {
                     throw;
                 }
                 Store& store = *opened;
-                if (!store.remove(args->key, args->recursive) && !args->force)
-                    throw Error(Status::not_found, "not found: remove '" + args->key + "' in " + store.url() +
-                                                       (args->recursive ? "" : " (a prefix needs -r)"));
+                if (!store.remove(args->key, args->recursive) && !args->force) {
+                    // The hint only where it applies: KEY names keys under it, which rm without -r keeps.
+                    const auto what = args->recursive ? std::nullopt : store.stat(args->key);
+                    const bool prefix = what && what->kind == Kind::prefix;
+                    throw Error(Status::not_found,
+                                "not found: remove '" + args->key + "' in " + store.url() +
+                                    (prefix ? " ('" + args->key + "' is a prefix: -r removes the keys under it)" : ""));
+                }
                 return static_cast<int>(exit_ok);
             };
         });

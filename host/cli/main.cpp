@@ -34,7 +34,12 @@ int main(int argc, char** argv) {
     app.fallthrough();
     app.set_version_flag("--version", std::string("tote ") + tote::version() + " (plugin ABI " +
                                           std::to_string(TOTE_ABI_MAJOR) + "." + std::to_string(TOTE_ABI_MINOR) + ")");
-    app.add_option("--config", ctx.config, "TOML config file (default: $TOTE_CONFIG, else ~/.config/tote/config.toml if present)");
+#ifdef _WIN32
+    const char* const config_help = "TOML config file (default: %TOTE_CONFIG%, else %APPDATA%\\tote\\config.toml if present)";
+#else
+    const char* const config_help = "TOML config file (default: $TOTE_CONFIG, else ~/.config/tote/config.toml if present)";
+#endif
+    app.add_option("--config", ctx.config, config_help);
     app.add_option("--plugin-dir", ctx.plugin_dirs, "search this plugin directory first (repeatable)")
         ->type_name("DIR")
         ->allow_extra_args(false);

@@ -85,10 +85,11 @@ TEST_CASE("rm removes keys; prefixes need -r; missing is exit 3 unless -f") {
     CHECK(tote({"get", url, "a"}).exit_code == 3);
     auto again = tote({"rm", url, "a"});
     CHECK(again.exit_code == 3);
+    CHECK(again.err.find("-r") == std::string::npos);  // "a" is no prefix: no hint about -r
     CHECK(tote({"rm", "-f", url, "a"}).exit_code == 0);
     auto prefix = tote({"rm", url, "b"});
     CHECK(prefix.exit_code == 3);
-    CHECK(prefix.err.find("-r") != std::string::npos);
+    CHECK(prefix.err.find("'b' is a prefix: -r removes the keys under it") != std::string::npos);
     CHECK(tote({"ls", url, "b"}).out == "b/c\nb/d\n");
     CHECK(tote({"rm", "-r", url, "b"}).exit_code == 0);
     CHECK(tote({"ls", url, "-r"}).out == "e/f/g\nh\n");

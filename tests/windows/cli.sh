@@ -51,6 +51,10 @@ if printf '%s\n' "$plugins" | grep -q "cmem 1.0.0" && printf '%s\n' "$plugins" |
   echo "ok   TOTE_PLUGIN_PATH takes drive-letter directories, ';'-separated"
 else printf '%s\n' "$plugins"; echo "FAIL TOTE_PLUGIN_PATH"; failed=1; fi
 
+# --help names the config where Windows keeps it, not the Linux path.
+if "$wine" "$tote" --help | grep -Fq '%APPDATA%\tote\config.toml'; then printf '%s\n' "ok   --help names %APPDATA%\tote\config.toml"
+else printf '%s\n' "FAIL --help does not name %APPDATA%\tote\config.toml"; failed=1; fi
+
 config="$roaming_dir/tote/config.toml"
 if [ -e "$config" ]; then
   echo "skip the user has a config already: $config"
