@@ -121,8 +121,10 @@ bool is_host_key(const char* key, size_t len) { return len >= 6 && key[0] == '.'
 bool pass_entry(EntryTrampoline& t, const tote_entry& entry) {
     if (t.hide_host_keys && is_host_key(entry.key, entry.key_len)) return true;
     try {
-        t.entry.key.clear();  // clear + append: cheaper than assign, which guards against aliasing
-        t.entry.key.append(entry.key, entry.key_len);
+        // resize + copy: when the key is no longer than the last one (a listing's keys mostly have one length),
+        // resize only sets the length, inline; append and assign always run libstdc++'s out-of-line code.
+        t.entry.key.resize(entry.key_len);
+        if (entry.key_len != 0) std::memcpy(t.entry.key.data(), entry.key, entry.key_len);
         t.entry.kind = entry.kind == TOTE_KIND_PREFIX ? Kind::prefix : Kind::key;
         return (*t.fn)(t.entry);
     } catch (...) {

@@ -229,11 +229,16 @@ void Statement::run() {
 }
 
 std::string_view Statement::column_text(int index) const {
-    // Pointer first, then length: that order is what the SQLite documentation prescribes.
-    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
-    const auto size = static_cast<size_t>(sqlite3_column_bytes(stmt_, index));
+    // One sqlite3_column_value() and the value's own accessors: each sqlite3_column_*() call takes the connection's
+    // mutex and checks for an allocation failure, which cost as much as the text itself (a listing reads a key this
+    // way per entry). SQLite calls such a value unprotected, which matters only to a connection shared between
+    // threads; ours is NOMUTEX and used by one thread at a time. Pointer first, then length, as SQLite prescribes.
+    sqlite3_value* value = sqlite3_column_value(stmt_, index);
+    const auto* data = reinterpret_cast<const char*>(sqlite3_value_text(value));
+    const auto size = static_cast<size_t>(sqlite3_value_bytes(value));
     if (data == nullptr) {
-        if (sqlite3_errcode(db_.handle()) == SQLITE_NOMEM) db_.fail(SQLITE_NOMEM);
+        // NULL is what an SQL NULL gives; anything else means the conversion to text ran out of memory.
+        if (sqlite3_value_type(value) != SQLITE_NULL) db_.fail(SQLITE_NOMEM);
         return {};
     }
     return {data, size};

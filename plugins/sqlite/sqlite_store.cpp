@@ -186,13 +186,20 @@ void SqliteStore::list(const plugin::ListParams& params, plugin::EntrySink& out)
     // below (at most the one equal to it, or the sub-prefix that contains it).
     StatementReset reset(keys);
     seek(std::max(prefix, after));
+    // Keys come in ascending order (seeks only go forward), so once one lies after start_after, all the rest do:
+    // the comparison is left out from then on, as the prefix check is for "" (a listing's cost is per key).
+    bool past_after = after.empty();
     while (keys.step()) {
         const std::string_view key = keys.column_text(0);
         // The keys under a prefix are contiguous in key order, so the first one outside ends the listing.
-        if (key.substr(0, prefix.size()) != prefix) return;
+        if (!prefix.empty() && key.substr(0, prefix.size()) != prefix) return;
         const size_t slash = params.recursive ? std::string_view::npos : key.find('/', prefix.size());
         if (slash == std::string_view::npos) {
-            if (key > after && !out.emit(key, TOTE_KIND_KEY)) return;
+            if (!past_after) {
+                if (key <= after) continue;
+                past_after = true;
+            }
+            if (!out.emit(key, TOTE_KIND_KEY)) return;
             continue;
         }
         // One level, and the key is deeper: report its sub-prefix "prefix/seg/" once, then seek past the whole

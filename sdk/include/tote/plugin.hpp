@@ -139,27 +139,17 @@ public:
 
     bool emit(std::string_view key, uint32_t kind) {
         if (stopped_) return false;
-        if (batch_fn_ == nullptr) {
-            tote_entry entry{};
-            entry.struct_size = sizeof entry;
-            entry.kind = kind;
-            entry.key = key.data();
-            entry.key_len = key.size();
-            if (fn_(ctx_, &entry) != 0) stopped_ = true;
-            return !stopped_;
-        }
+        if (batch_fn_ == nullptr) return emit_one(key, kind);
         Block& b = *block_;
-        if (b.count == kBlockEntries || b.used + key.size() > sizeof b.keys) {
-            if (!flush()) return false;
-        }
+        if ((b.count == kBlockEntries || b.used + key.size() > sizeof b.keys) && !flush()) return false;
         char* at = b.keys + b.used;
-        if (!key.empty()) std::memcpy(at, key.data(), key.size());
         tote_entry& entry = b.entries[b.count++];
         entry.struct_size = sizeof entry;
         entry.kind = kind;
         entry.key = at;
         entry.key_len = key.size();
         b.used += key.size();
+        if (!key.empty()) std::memcpy(at, key.data(), key.size());  // last, so that nothing is reloaded after it
         return true;
     }
     bool stopped() const { return stopped_; }
@@ -174,6 +164,16 @@ public:
     }
 
 private:
+    bool emit_one(std::string_view key, uint32_t kind) {
+        tote_entry entry{};
+        entry.struct_size = sizeof entry;
+        entry.kind = kind;
+        entry.key = key.data();
+        entry.key_len = key.size();
+        if (fn_(ctx_, &entry) != 0) stopped_ = true;
+        return !stopped_;
+    }
+
     static constexpr size_t kBlockEntries = 256;
     struct Block {
         tote_entry entries[kBlockEntries];
