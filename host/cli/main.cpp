@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
     Context ctx;
     CLI::App app{"tote - one interface to many storage backends, loaded as plugins.", "tote"};
     app.require_subcommand(1);
+    // GNU-style options only, on Windows too (CLI11 also reads "/name" as an option there by default, so a key or
+    // a path starting with '/' was refused as an unexpected argument). Set before the subcommands, which copy it.
+    app.allow_windows_style_options(false);
     // --config and --plugin-dir also after the command (`tote plugins --plugin-dir DIR`): the subcommands, which
     // inherit this, hand options they do not know to their parent.
     app.fallthrough();

@@ -167,7 +167,9 @@ std::unique_ptr<JsonStore> JsonStore::open(const plugin::OpenParams& params) {
                          : w.rfind(L"\\\\", 0) == 0 ? L"\\\\?\\UNC\\" + w.substr(2)
                                                       : L"\\\\?\\" + w;
     if (wroot.back() == L'\\') wroot.pop_back();  // a drive's root: "\\?\C:"
-    const DWORD attributes = ::GetFileAttributesW((wroot + L"\\").c_str());
+    // "\\?\C:" names the volume, not its root directory; anything else is asked about as it is (with a '\'
+    // appended, a file reads as "path not found", and a json:// URL naming a file tried to create a directory).
+    const DWORD attributes = ::GetFileAttributesW((wroot.back() == L':' ? wroot + L"\\" : wroot).c_str());
     if (attributes == INVALID_FILE_ATTRIBUTES) {
         const DWORD err = ::GetLastError();
         if (err != ERROR_FILE_NOT_FOUND && err != ERROR_PATH_NOT_FOUND)
