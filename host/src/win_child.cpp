@@ -5,6 +5,7 @@
 // code a child runs.
 #ifdef _WIN32
 #include "win_child.hpp"
+#include "win_command_line.hpp"
 
 #include <windows.h>  // lean, and without min/max macros: cmake/ToteWindows.cmake
 
@@ -19,35 +20,6 @@
 namespace tote::detail {
 
 namespace {
-
-// One argument quoted as the C runtime's command-line parser reads it back (backslashes are literal except before
-// a double quote, where they and the quote are escaped).
-std::wstring quoted(const std::wstring& arg) {
-    if (!arg.empty() && arg.find_first_of(L" \t\n\v\"") == std::wstring::npos) return arg;
-    std::wstring out = L"\"";
-    size_t backslashes = 0;
-    for (wchar_t c : arg) {
-        if (c == L'\\') {
-            ++backslashes;
-            continue;
-        }
-        if (c == L'"') out.append(backslashes * 2 + 1, L'\\');
-        else out.append(backslashes, L'\\');
-        backslashes = 0;
-        out.push_back(c);
-    }
-    out.append(backslashes * 2, L'\\');
-    out.push_back(L'"');
-    return out;
-}
-
-std::wstring widen(const std::string& utf8) {
-    if (utf8.empty()) return L"";
-    const int n = ::MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
-    std::wstring out(static_cast<size_t>(n), L'\0');
-    ::MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), out.data(), n);
-    return out;
-}
 
 std::string last_error(const char* what) {
     return std::string(what) + " failed (Windows error " + std::to_string(::GetLastError()) + ")";

@@ -11,6 +11,12 @@ Cli::Cli() {
     env["XDG_CONFIG_HOME"] = home() + "/.config";
     env["XDG_DATA_HOME"] = home() + "/.local/share";
     env["LC_ALL"] = "C";
+#ifdef _WIN32
+    // Where tote.exe keeps the user's config and the default store (%APPDATA%, %LOCALAPPDATA%), sealed the same way.
+    env["USERPROFILE"] = home();
+    env["APPDATA"] = home() + "\\AppData\\Roaming";
+    env["LOCALAPPDATA"] = home() + "\\AppData\\Local";
+#endif
     if (const char* asan = std::getenv("ASAN_OPTIONS")) env["ASAN_OPTIONS"] = asan;
     if (const char* ubsan = std::getenv("UBSAN_OPTIONS")) env["UBSAN_OPTIONS"] = ubsan;
     if (const char* lsan = std::getenv("LSAN_OPTIONS")) env["LSAN_OPTIONS"] = lsan;

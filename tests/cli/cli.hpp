@@ -5,8 +5,10 @@
 #ifndef TOTE_TEST_CLI_HPP
 #define TOTE_TEST_CLI_HPP
 
+#include "portable.hpp"
 #include "process.hpp"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,19 @@ public:
 private:
     TempDir home_;
 };
+
+// A path as the system writes it in messages ('\\' separators on Windows; unchanged elsewhere).
+inline std::string native(const std::string& path) { return std::filesystem::path(path).make_preferred().string(); }
+
+// s as a TOML basic string, quoted: Windows paths hold backslashes, which TOML reads as escapes.
+inline std::string toml_string(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '\\' || c == '"') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out + "\"";
+}
 
 // The schemes of the first-party file-based backends, for GENERATE().
 inline std::vector<std::string> file_schemes() { return {"json", "sqlite"}; }

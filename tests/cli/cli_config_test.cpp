@@ -42,7 +42,8 @@ TEST_CASE("stores are named in the config, their relative URLs resolved against 
     CHECK(!std::filesystem::exists(tote.home() + "/project/archive/x"));
 }
 
-TEST_CASE("TOTE_CONFIG and the XDG config file are found; --config wins") {
+// [posix]: XDG directories; Windows uses %APPDATA% (windows.cli).
+TEST_CASE("TOTE_CONFIG and the XDG config file are found; --config wins", "[posix]") {
     Cli tote;
     tote::test::write_file(tote.home() + "/.config/tote/config.toml", "[stores.xdg]\nurl = \"json://xdg-store\"\n");
     CHECK(tote({"put", "xdg", "k"}, "from xdg").exit_code == 0);
@@ -58,7 +59,8 @@ TEST_CASE("TOTE_CONFIG and the XDG config file are found; --config wins") {
     CHECK(tote({"--config", tote.home() + "/env.toml", "get", "env", "k"}).out == "from env");
 }
 
-TEST_CASE("with no config at all, 'default' is an embedded store under XDG_DATA_HOME") {
+// [posix]: XDG directories; Windows uses %LOCALAPPDATA% (windows.cli).
+TEST_CASE("with no config at all, 'default' is an embedded store under XDG_DATA_HOME", "[posix]") {
     Cli tote;
     auto fresh = tote({"ls", "default"});  // reading it first is fine: it exists, empty
     INFO(fresh.err);

@@ -64,7 +64,8 @@ TEST_CASE("cp refuses the same store twice and a missing source") {
     CHECK(missing.exit_code == 3);
 }
 
-TEST_CASE("cp draws a progress bar only when stderr is a terminal, and always prints the summary") {
+// [posix]: a pseudo-terminal.
+TEST_CASE("cp draws a progress bar only when stderr is a terminal, and always prints the summary", "[posix]") {
     Cli tote;
     const std::string src = store_url("json", tote.home(), "src");
     for (int i = 0; i < 30; ++i) REQUIRE(tote({"put", src, "k/" + std::to_string(i)}, "v").exit_code == 0);

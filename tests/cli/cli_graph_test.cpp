@@ -140,7 +140,8 @@ TEST_CASE("graph check finds damage done by hand and --repair mends it") {
     CHECK(tote({"graph", url, "kg", "neighbors", "acme", "--direction", "in"}).out == "alice\nbob\n");
 }
 
-TEST_CASE("graph export is node-link JSON that import reads back, and NetworkX reads it") {
+// [posix]: NetworkX: the build machine's python3.
+TEST_CASE("graph export is node-link JSON that import reads back, and NetworkX reads it", "[posix]") {
     Cli tote;
     const std::string url = small_graph(tote, "sqlite");
     auto r = tote({"graph", url, "kg", "export"});

@@ -30,7 +30,8 @@ const std::string kHostile = TOTE_TEST_HOSTILE_DIR;
 
 }  // namespace
 
-TEST_CASE("plugins that crash, abort, exit or hang when loaded break no command, and each is reported") {
+// [posix]: POSIX signals in the verdicts; Windows: windows.hostile.
+TEST_CASE("plugins that crash, abort, exit or hang when loaded break no command, and each is reported", "[posix]") {
     Cli tote;
     tote.env["TOTE_PROBE_TIMEOUT_MS"] = "1000";
     // Under AddressSanitizer a segfault is caught and reported, symbolized, before the abort; on a loaded machine that
@@ -75,7 +76,8 @@ TEST_CASE("plugins that crash, abort, exit or hang when loaded break no command,
     CHECK(has(rescan.out, "hang-on-entry.so: hung when loaded"));
 }
 
-TEST_CASE("the registry cache is only a cache: missing, corrupt, unwritable or shared, nothing breaks") {
+// [posix]: the XDG cache directory and file modes.
+TEST_CASE("the registry cache is only a cache: missing, corrupt, unwritable or shared, nothing breaks", "[posix]") {
     Cli tote;
     const std::string url = "sqlite://" + tote.path("s.db");
     REQUIRE(tote({"put", url, "k"}, "v").exit_code == 0);
@@ -113,7 +115,8 @@ TEST_CASE("the registry cache is only a cache: missing, corrupt, unwritable or s
     CHECK(nlohmann::json::parse(tote::test::read_file(cache))["entries"].size() == builtin);
 }
 
-TEST_CASE("a plugin file that changes is probed again") {
+// [posix]: file modes (chmod) on the plugin directory.
+TEST_CASE("a plugin file that changes is probed again", "[posix]") {
     Cli tote;
     fs::create_directories(tote.path("mine"));
     ::chmod(tote.path("mine").c_str(), 0755);
@@ -127,7 +130,8 @@ TEST_CASE("a plugin file that changes is probed again") {
     CHECK(has(r.out, "p.so: crashed when loaded"));
 }
 
-TEST_CASE("a plugin that shadows another warns whoever uses its scheme, unless the config chose it") {
+// [posix]: file modes (chmod) on the plugin directory.
+TEST_CASE("a plugin that shadows another warns whoever uses its scheme, unless the config chose it", "[posix]") {
     Cli tote;
     fs::create_directories(tote.path("mine"));
     ::chmod(tote.path("mine").c_str(), 0755);

@@ -33,13 +33,15 @@ TEST_CASE("tote plugins lists the layers apart from the backends") {
     REQUIRE(text.exit_code == 0);
     const size_t layers_at = text.out.find("layers (stacked over a store");
     REQUIRE(layers_at != std::string::npos);
+    const std::string built = TOTE_TEST_LAYERS;  // the layers of this build, ','-separated (no zstd on Windows)
     for (const char* layer : {"checksum", "zstd", "cache", "metrics", "fault"})
-        CHECK(text.out.find("\n" + std::string(layer) + " ", layers_at) != std::string::npos);
+        if (has("," + built + ",", "," + std::string(layer) + ","))
+            CHECK(text.out.find("\n" + std::string(layer) + " ", layers_at) != std::string::npos);
     CHECK(text.out.find("json ") < layers_at);
     const auto listed = nlohmann::json::parse(tote({"plugins", "--json"}).out);
     std::set<std::string> names;
     for (const auto& layer : listed["layers"]) names.insert(layer["name"].get<std::string>());
-    CHECK(names.count("zstd") == 1);
+    CHECK(names.count("checksum") == 1);
     for (const auto& plugin : listed["plugins"]) CHECK(plugin["name"] != "zstd");
 }
 
@@ -73,7 +75,7 @@ TEST_CASE("a value damaged below the checksum layer reads as corrupt, and tote v
     CHECK(has(tote({"get", url, "runs/b"}).err, "frame at byte 0: its length runs past the end"));
 }
 
-TEST_CASE("the zstd layer stores less, reads values written without it, and keeps appends appends") {
+TEST_CASE("the zstd layer stores less, reads values written without it, and keeps appends appends", "[zstd]") {
     Cli tote;
     const std::string bare = "sqlite://" + tote.path("s.db");
     const std::string zstd = "zstd::" + bare;
@@ -91,7 +93,7 @@ TEST_CASE("the zstd layer stores less, reads values written without it, and keep
     CHECK(stored.compare(0, 4, "\x28\xB5\x2F\xFD") == 0);
 }
 
-TEST_CASE("layers from the config, and their errors with file and line") {
+TEST_CASE("layers from the config, and their errors with file and line", "[zstd]") {
     Cli tote;
     write_text(tote.path("tote.toml"), "[stores.evals]\n"
                                        "url = \"json://" + tote.path("e") + "\"\n"
@@ -128,7 +130,7 @@ TEST_CASE("the fault layer drives tote cp's error path: the failing key is named
     const std::string src = tote::test::store_url(scheme, tote.home(), "src");
     for (const char* key : {"a", "b", "c", "d"}) REQUIRE(tote({"put", src, key}, key).exit_code == 0);
     write_text(tote.path("tote.toml"), "[stores.flaky]\n"
-                                       "url = \"" + src + "\"\n"
+                                       "url = " + tote::test::toml_string(src) + "\n"
                                        "layers = [{ name = \"fault\", fail_op = \"read\", fail_nth = 2, "
                                        "fail_status = \"io\" }]\n");
     auto cp = tote({"--config", tote.path("tote.toml"), "cp", "flaky", "sqlite://" + tote.path("dst.db")});
@@ -137,7 +139,7 @@ TEST_CASE("the fault layer drives tote cp's error path: the failing key is named
     CHECK(tote({"ls", "-r", "sqlite://" + tote.path("dst.db")}).out == "a\nc\nd\n");
     // A short read below the checksum layer is caught, never passed on as the value.
     write_text(tote.path("torn.toml"), "[stores.torn]\n"
-                                       "url = \"json://" + tote.path("c") + "\"\n"
+                                       "url = " + tote::test::toml_string("json://" + tote.path("c")) + "\n"
                                        "layers = [{ name = \"checksum\" }, { name = \"fault\", truncate_reads = 25 }]\n");
     REQUIRE(tote({"put", "checksum::json://" + tote.path("c"), "k"}, "a value of some length").exit_code == 0);
     auto torn = tote({"--config", tote.path("torn.toml"), "get", "torn", "k"});
@@ -148,7 +150,10 @@ TEST_CASE("the fault layer drives tote cp's error path: the failing key is named
 
 TEST_CASE("tote --metrics prints each store's counts; the metrics layer writes Prometheus text") {
     Cli tote;
-    const std::string url = "sqlite://" + tote.path("m.db");
+    // As tote names the store (its URL with the path as the system writes it), and as Prometheus quotes it.
+    const std::string url = "sqlite://" + tote::test::native(tote.path("m.db"));
+    std::string label = url;
+    for (size_t at = 0; (at = label.find('\\', at)) != std::string::npos; at += 2) label.insert(at, 1, '\\');
     REQUIRE(tote({"put", url, "k"}, "12345").exit_code == 0);
     auto get = tote({"--metrics", "get", url, "k"});
     CHECK(get.exit_code == 0);
@@ -159,14 +164,14 @@ TEST_CASE("tote --metrics prints each store's counts; the metrics layer writes P
     CHECK(missing.exit_code == 3);
     CHECK(has(missing.err, "not_found 1"));
     const std::string prom = tote.path("tote.prom");
-    write_text(tote.path("tote.toml"), "[stores.m]\nurl = \"" + url + "\"\n"
-                                       "layers = [{ name = \"metrics\", prometheus_file = \"" + prom + "\" }]\n");
+    write_text(tote.path("tote.toml"), "[stores.m]\nurl = " + tote::test::toml_string(url) + "\n"
+                                       "layers = [{ name = \"metrics\", prometheus_file = " + tote::test::toml_string(prom) + " }]\n");
     REQUIRE(tote({"--config", tote.path("tote.toml"), "get", "m", "k"}).exit_code == 0);
     const std::string text = read_text(prom);
     CHECK(has(text, "# TYPE tote_operations_total counter"));
-    CHECK(has(text, "tote_operations_total{store=\"metrics::" + url + "\",op=\"read\"} 1\n"));
-    CHECK(has(text, "tote_operation_bytes_total{store=\"metrics::" + url + "\",op=\"read\"} 5\n"));
-    CHECK(has(text, "tote_operation_seconds_bucket{store=\"metrics::" + url + "\",op=\"read\",le=\"+Inf\"} 1\n"));
+    CHECK(has(text, "tote_operations_total{store=\"metrics::" + label + "\",op=\"read\"} 1\n"));
+    CHECK(has(text, "tote_operation_bytes_total{store=\"metrics::" + label + "\",op=\"read\"} 5\n"));
+    CHECK(has(text, "tote_operation_seconds_bucket{store=\"metrics::" + label + "\",op=\"read\",le=\"+Inf\"} 1\n"));
 }
 
 TEST_CASE("the cache layer serves what the store holds, also after another process wrote") {
@@ -193,7 +198,7 @@ TEST_CASE("tote plugin check runs the suite on a layer stacked over a backend") 
     CHECK(has(backend.err, "json is a storage backend, not a layer: --over"));
 }
 
-TEST_CASE("zstd stores standard frames, and small values with a trained dictionary") {
+TEST_CASE("zstd stores standard frames, and small values with a trained dictionary", "[zstd]") {
     Cli tote;
     // Standard frames: the zstd command decompresses a stored value.
     const std::string bare = "json://" + tote.path("z");

@@ -35,11 +35,11 @@ TEST_CASE("new-plugin writes the template with the name substituted in contents 
     CHECK(contains(readme, "# mystore"));
 
     // It says what it wrote and what to do next.
-    CHECK(contains(r.out, "mystore/CMakeLists.txt"));
-    CHECK(contains(r.out, "mystore/mystore.cpp"));
+    CHECK(contains(r.out, tote::test::native("mystore/CMakeLists.txt")));
+    CHECK(contains(r.out, tote::test::native("mystore/mystore.cpp")));
     CHECK(contains(r.out, "-DCMAKE_PREFIX_PATH="));
-    CHECK(contains(r.out, "cmake --build mystore/build"));
-    CHECK(contains(r.out, " plugin check mystore/build/mystore.so"));
+    CHECK(contains(r.out, "cmake --build " + tote::test::native("mystore/build")));
+    CHECK(contains(r.out, " plugin check " + tote::test::native("mystore/build/" + tote::test::plugin_file("mystore"))));
     CHECK(r.err.empty());
 }
 
@@ -66,7 +66,7 @@ TEST_CASE("new-plugin never overwrites: exit 4 naming the file, and nothing is w
     tote::test::write_file(tote.path("mystore/CMakeLists.txt"), "# my own\n");
     auto r = tote({"new-plugin", "mystore"});
     CHECK(r.exit_code == 4);
-    CHECK(contains(r.err, "mystore/CMakeLists.txt"));
+    CHECK(contains(r.err, tote::test::native("mystore/CMakeLists.txt")));
     CHECK(contains(r.err, "already exists"));
     CHECK(r.out.empty());
     CHECK(tote::test::read_file(tote.path("mystore/CMakeLists.txt")) == "# my own\n");
@@ -78,7 +78,7 @@ TEST_CASE("new-plugin never overwrites: exit 4 naming the file, and nothing is w
     tote::test::write_file(tote.path("other/other.cpp"), "edited");
     auto again = tote({"new-plugin", "other"});
     CHECK(again.exit_code == 4);
-    CHECK(contains(again.err, "other/"));
+    CHECK(contains(again.err, tote::test::native("other/")));
     CHECK(tote::test::read_file(tote.path("other/other.cpp")) == "edited");
     CHECK_FALSE(before.empty());
 }

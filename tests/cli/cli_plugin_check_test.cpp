@@ -19,7 +19,7 @@ bool has_line(const std::string& out, const std::string& start) {
 
 TEST_CASE("plugin check passes the pure-C plugin by path, skipping what it does not declare") {
     Cli tote;
-    auto r = tote({"plugin", "check", std::string(TOTE_TEST_CMEM_DIR) + "/tote-cmem.so"});
+    auto r = tote({"plugin", "check", std::string(TOTE_TEST_CMEM_DIR) + "/" + tote::test::plugin_file("tote-cmem")});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.out.rfind("checking ", 0) == 0);
@@ -51,7 +51,7 @@ TEST_CASE("plugin check takes a loaded plugin's name, and plugin options") {
 TEST_CASE("plugin check --store takes the options of a configured store") {
     Cli tote;
     tote::test::write_file(tote.home() + "/c.toml", "[stores.tiny]\nurl = \"cmem://tiny\"\noptions = { max_bytes = 3 }\n");
-    const std::string cmem = std::string(TOTE_TEST_CMEM_DIR) + "/tote-cmem.so";
+    const std::string cmem = std::string(TOTE_TEST_CMEM_DIR) + "/" + tote::test::plugin_file("tote-cmem");
     auto tiny = tote({"--config", tote.home() + "/c.toml", "plugin", "check", cmem, "--store", "tiny"});
     CHECK(tiny.exit_code == 1);  // values over 3 bytes do not fit: the store's option arrived
     CHECK(tiny.out.find("no space") != std::string::npos);
@@ -61,27 +61,34 @@ TEST_CASE("plugin check --store takes the options of a configured store") {
     CHECK(tote({"--config", tote.home() + "/c.toml", "plugin", "check", cmem, "--store", "nope"}).exit_code == 2);
 }
 
+// How a worker that crashed on a null pointer is reported: POSIX's signal, Windows' exception code.
+#ifdef _WIN32
+const std::string kCrashed = "the process crashed (exception 0xC0000005: access violation)";
+#else
+const std::string kCrashed = "the process was killed by signal 11";
+#endif
+
 TEST_CASE("plugin check survives a plugin that crashes, hangs, exits or answers wrongly") {
     Cli tote;
     // Under AddressSanitizer a crash is first reported with a symbolized stack, which on a loaded machine can
     // outlast the 2 s timeout and turn "killed by signal" into "timed out": let the signal through as it is.
     if (tote.env.count("ASAN_OPTIONS")) tote.env["ASAN_OPTIONS"] += ":handle_segv=0:symbolize=0";
-    auto r = tote({"plugin", "check", kCheckDir + "/misbehaving.so", "--timeout", "2"});
+    auto r = tote({"plugin", "check", kCheckDir + "/" + tote::test::plugin_file("misbehaving"), "--timeout", "2"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 1);
-    CHECK(has_line(r.out, "fail a 10 MiB value round-trips, also streamed: the process was killed by signal 11"));
+    CHECK(has_line(r.out, "fail a 10 MiB value round-trips, also streamed: " + kCrashed));
     CHECK(has_line(r.out, "fail compare-version writes succeed only at the expected version: timed out after 2 s"));
     CHECK(has_line(r.out, "fail create-only succeeds once, then already exists: the process exited with status 7"));
     CHECK(has_line(r.out, "fail binary values with every byte value round-trip: cases_read_write.cpp:"));
     CHECK(has_line(r.out, "pass drop destroys a store, and a missing store is not found\n"));  // the last case still ran
     // 6 cases, and the 5 fixture cases: the fixture has a key "big" too.
-    CHECK(has_line(r.out, "fail fixture: ranged reads of a large value: the process was killed by signal 11"));
+    CHECK(has_line(r.out, "fail fixture: ranged reads of a large value: " + kCrashed));
     CHECK(r.out.find(" passed, 11 failed, 9 skipped\n") != std::string::npos);
 }
 
 TEST_CASE("plugin check stops a plugin that hangs on every read, with a verdict, not case after case") {
     Cli tote;
-    const std::string hangs = kCheckDir + "/hangs_on_read.so";
+    const std::string hangs = kCheckDir + "/" + tote::test::plugin_file("hangs_on_read");
     auto in_a_row = tote({"plugin", "check", hangs, "--timeout", "1"});
     INFO(in_a_row.out << in_a_row.err);
     CHECK(in_a_row.exit_code == 1);
@@ -152,11 +159,15 @@ TEST_CASE("a plugin that cannot write is checked against the fixture that plugin
 
 TEST_CASE("plugin check reports plugins it cannot check at all") {
     Cli tote;
-    auto crash = tote({"plugin", "check", kCheckDir + "/crash_on_load.so"});
+    auto crash = tote({"plugin", "check", kCheckDir + "/" + tote::test::plugin_file("crash_on_load")});
     CHECK(crash.exit_code == 1);
+#ifdef _WIN32
+    CHECK(crash.err.find("could not be checked: the process crashed (exception 0x") != std::string::npos);
+#else
     CHECK(crash.err.find("could not be checked: the process was killed by signal ") != std::string::npos);
+#endif
     CHECK(crash.err.find("while loading it") != std::string::npos);
-    auto refused = tote({"plugin", "check", std::string(TOTE_TEST_FIXTURE_DIR) + "/wrong_abi.so"});
+    auto refused = tote({"plugin", "check", std::string(TOTE_TEST_FIXTURE_DIR) + "/" + tote::test::plugin_file("wrong_abi")});
     CHECK(refused.exit_code == 1);
     CHECK(refused.err.find("the host refuses") != std::string::npos);
     CHECK(refused.err.find("ABI mismatch") != std::string::npos);

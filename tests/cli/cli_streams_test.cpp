@@ -66,7 +66,8 @@ TEST_CASE("tail prints the last lines") {
     CHECK(tote({"tail", url, "missing"}).exit_code == 3);
 }
 
-TEST_CASE("tail -f follows appends, notices a replacement, and stops cleanly on SIGINT") {
+// [posix]: SIGINT.
+TEST_CASE("tail -f follows appends, notices a replacement, and stops cleanly on SIGINT", "[posix]") {
     const std::string scheme = GENERATE(from_range(tote::test::file_schemes()));
     Cli tote;
     const std::string url = store_url(scheme, tote.home(), "follow");

@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 // process.hpp — runs a program as a child process for tests: feeds stdin, captures stdout and stderr (of any
 // size, without deadlock), and can impose a file-size limit (a simulated full disk) or drop root privileges.
+// process.cpp implements it with POSIX calls, process_windows.cpp with CreateProcessW (where the POSIX-only
+// options are refused: tests that need them are tagged [posix]).
 #ifndef TOTE_TEST_PROCESS_HPP
 #define TOTE_TEST_PROCESS_HPP
 
+#include <csignal>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#ifdef _WIN32
+#ifndef SIGKILL
+#define SIGKILL 9  // POSIX's number, so that tests name it on Windows too (Background::kill: TerminateProcess)
+#endif
+#endif
 
 namespace tote::test {
 
@@ -49,8 +59,14 @@ public:
     const std::string& output() const { return output_; }
 
 private:
+#ifdef _WIN32
+    intptr_t process_ = 0;  // the process's HANDLE
+    intptr_t pipe_ = 0;     // the read end of its stdout pipe, a HANDLE
+    bool killed_ = false;   // by kill(SIGKILL): wait() returns -SIGKILL, as on POSIX
+#else
     int pid_ = -1;
     int fd_ = -1;
+#endif
     int status_ = 0;
     bool reaped_ = false;
     std::string output_;
