@@ -95,8 +95,11 @@ std::string boot_id() {
 
 std::string host_name() {
 #ifdef _WIN32
-    const char* name = std::getenv("COMPUTERNAME");
-    return name ? name : "unknown";
+    // From the system, not %COMPUTERNAME%: a process started with an environment of its own (as tests and services
+    // are) would otherwise name another host, and judge no lock of this one stale. NetBIOS names are ASCII.
+    char name[MAX_COMPUTERNAME_LENGTH + 1] = {};
+    DWORD size = sizeof name;
+    return ::GetComputerNameA(name, &size) ? std::string(name, size) : std::string("unknown");
 #else
     char name[256] = {};
     if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
@@ -131,7 +134,11 @@ std::string make_record(const LockOptions& options, int64_t started_ns, std::str
     const std::string host = host_name();
     owner = options.owner;
     if (owner.empty()) {
+#ifdef _WIN32
+        const char* user = std::getenv("USERNAME");
+#else
         const char* user = std::getenv("USER");
+#endif
         owner = std::string(user && *user ? user : "someone") + "@" + host + " pid " + std::to_string(own_pid());
     }
     nlohmann::json record = {{"owner", owner},
