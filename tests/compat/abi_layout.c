@@ -4,7 +4,7 @@
  *
  * Compiled (never run) four times by tests/compat/CMakeLists.txt: against the frozen 1.0 headers
  * (tests/compat/abi-1.0) and against the current ones (sdk/include), each for LP64 (the build's own target) and for
- * ILP32 (-m32). A layout that differs from the pinned numbers fails the compile. A target that is neither LP64 nor
+ * ILP32 (-m32); the Windows build compiles it for Windows x64 (LLP64) too. A layout that differs from the pinned numbers fails the compile. A target that is neither LP64 nor
  * ILP32, or a header of a version with no table here, is an #error: the check can never silently compile out.
  * The 1.1 tables repeat every 1.0 offset: a field of 1.0 may never move, and each TOTE_<STRUCT>_SIZE_1_0 must
  * equal the size of that struct in the 1.0 header.
@@ -31,7 +31,8 @@
 #define OFF(type, field, lp64, ilp32) PIN(offsetof(type, field) == (LP64 ? (lp64) : (ilp32)))
 #define SIZE(type, lp64, ilp32) PIN(sizeof(type) == (LP64 ? (lp64) : (ilp32)))
 
-#if defined(__LP64__) || defined(_LP64)
+#if defined(__LP64__) || defined(_LP64) || defined(_WIN64)
+/* Windows x64 is LLP64 (long stays 32 bits): the header has no long, so its layout is LP64's, as pinned here. */
 #define LP64 1
 #elif defined(__ILP32__) || (defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 4)
 #define LP64 0

@@ -171,7 +171,7 @@ void verify(const tote::Host& host, const std::string& url, Model& model, const 
 std::set<std::string> files_under(const std::string& dir) {
     std::set<std::string> out;
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
-        out.insert(std::filesystem::relative(e.path(), dir).string() + (e.is_directory() ? "/" : ""));
+        out.insert(std::filesystem::relative(e.path(), dir).generic_string() + (e.is_directory() ? "/" : ""));
     return out;
 }
 

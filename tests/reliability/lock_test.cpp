@@ -64,6 +64,7 @@ TEST_CASE("a lock held by a live process is busy; once the process is killed it 
     CHECK(info->stale_reason.find("on this host is gone") != std::string::npos);
     CHECK(!store.is_locked("job"));
     auto text = tote::test::run({TOTE_CLI_PATH, "lock", "ls", url});
+    INFO("tote lock ls: " << text.out << text.err);
     CHECK(text.out.find("job  stale: process ") == 0);
 
     tote::test::Background third(worker(url, 3));

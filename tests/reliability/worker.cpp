@@ -20,6 +20,10 @@
 #include <tote/tote.hpp>
 
 #include <unistd.h>
+#ifdef _WIN32
+#include <fcntl.h>
+#include <io.h>
+#endif
 
 #include <chrono>
 #include <cstdio>
@@ -119,6 +123,9 @@ void crash_loop(tote::Store& store, uint64_t seed, uint64_t seq) {
 int main(int argc, char** argv) {
     Args args = parse(argc, argv);
     report_fd = args.report_fd;
+#ifdef _WIN32
+    ::_setmode(report_fd, _O_BINARY);  // lines end in "\n" alone, as on POSIX
+#endif
     try {
         tote::HostOptions options;
         options.plugin_dirs = {args.plugin_dir};
