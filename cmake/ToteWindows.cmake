@@ -40,13 +40,22 @@ set(TOTE_WINE_DRIVE "Z:")
 
 set(TOTE_SQLITE_SOURCE_DIR "" CACHE PATH "Directory with SQLite's sqlite3.c and sqlite3.h (.ci/windows-sqlite)")
 
-# The runtime DLLs of the posix-threads MinGW compiler, found through the compiler itself.
+# The runtime DLLs of the posix-threads MinGW compiler, found through the compiler itself, without their debug
+# information: Debian's libstdc++-6.dll carries 22 MB of it, which Wine reads at every process start (measured:
+# 0.15 -> 0.07 s for a C++ "hello" under Wine 8; the CLI tests start ~600 processes), and which the .zip package
+# would ship to users who cannot use it.
 set(TOTE_MINGW_RUNTIME_DLLS "")
+set(_runtime "${PROJECT_BINARY_DIR}/mingw-runtime")
+file(MAKE_DIRECTORY "${_runtime}")
 foreach(dll libstdc++-6.dll libgcc_s_seh-1.dll libwinpthread-1.dll)
   execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=${dll} OUTPUT_VARIABLE _path
                   OUTPUT_STRIP_TRAILING_WHITESPACE)
   if(NOT IS_ABSOLUTE "${_path}" OR NOT EXISTS "${_path}")
     message(FATAL_ERROR "Windows build: ${CMAKE_CXX_COMPILER} does not know where ${dll} is")
   endif()
-  list(APPEND TOTE_MINGW_RUNTIME_DLLS "${_path}")
+  execute_process(COMMAND ${CMAKE_STRIP} --strip-debug -o "${_runtime}/${dll}" "${_path}" RESULT_VARIABLE _stripped)
+  if(NOT _stripped EQUAL 0)
+    message(FATAL_ERROR "Windows build: ${CMAKE_STRIP} could not strip ${_path}")
+  endif()
+  list(APPEND TOTE_MINGW_RUNTIME_DLLS "${_runtime}/${dll}")
 endforeach()
