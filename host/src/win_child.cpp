@@ -5,7 +5,7 @@
 // code a child runs.
 #ifdef _WIN32
 #include "win_child.hpp"
-#include "win_command_line.hpp"
+#include "win_spawn.hpp"
 
 #include <windows.h>  // lean, and without min/max macros: cmake/ToteWindows.cmake
 
@@ -75,29 +75,21 @@ WinChild::WinChild(const std::wstring& program, const std::vector<std::string>& 
     const bool opened_nul = output == Output::discarded && out != INVALID_HANDLE_VALUE;
     std::vector<HANDLE> inherit = {write_end};
     if (out != nullptr && out != INVALID_HANDLE_VALUE) inherit.push_back(out);
-    SIZE_T size = 0;
-    ::InitializeProcThreadAttributeList(nullptr, 1, 0, &size);
-    std::vector<char> storage(size);
-    auto* attributes = reinterpret_cast<LPPROC_THREAD_ATTRIBUTE_LIST>(storage.data());
-    const bool listed = ::InitializeProcThreadAttributeList(attributes, 1, 0, &size) &&
-                        ::UpdateProcThreadAttribute(attributes, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherit.data(),
-                                                    inherit.size() * sizeof(HANDLE), nullptr, nullptr);
+    InheritOnly attributes(std::move(inherit));
+    const bool listed = attributes.ok();
     STARTUPINFOEXW startup{};
     startup.StartupInfo.cb = sizeof startup;
     startup.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
     startup.StartupInfo.hStdInput = nullptr;
     startup.StartupInfo.hStdOutput = out;
     startup.StartupInfo.hStdError = out;
-    startup.lpAttributeList = attributes;
+    startup.lpAttributeList = attributes.list();
     // No crash dialog and no Windows Error Reporting for a child that crashes (it inherits the error mode; it
     // sets it again itself in adopt_report, for systems that do not pass it on).
     ::SetErrorMode(::GetErrorMode() | kQuietErrors);
     PROCESS_INFORMATION info{};
-    const BOOL started = listed && ::CreateProcessW(program.c_str(), command.data(), nullptr, nullptr, TRUE,
-                                                    EXTENDED_STARTUPINFO_PRESENT, nullptr, nullptr,
-                                                    &startup.StartupInfo, &info);
-    const std::string why = started ? "" : last_error(listed ? "CreateProcessW" : "InitializeProcThreadAttributeList");
-    if (listed) ::DeleteProcThreadAttributeList(attributes);
+    const BOOL started = listed && create_process(program, command, 0, nullptr, nullptr, startup, info);
+    const std::string why = started ? "" : last_error(listed ? "CreateProcessW" : "UpdateProcThreadAttribute");
     ::CloseHandle(write_end);  // the child has its copy; ours would keep the pipe from ever ending
     if (opened_nul) ::CloseHandle(out);
     if (!started) {

@@ -9,7 +9,7 @@
 #ifdef _WIN32
 #include "process.hpp"
 
-#include "win_command_line.hpp"  // host/src: widen(), quoted()
+#include "win_spawn.hpp"  // host/src: widen(), quoted(), InheritOnly
 
 #include <windows.h>
 
@@ -23,6 +23,8 @@ namespace tote::test {
 
 namespace {
 
+using tote::detail::create_process;
+using tote::detail::InheritOnly;
 using tote::detail::quoted;
 using tote::detail::widen;
 
@@ -103,38 +105,23 @@ HANDLE start(const std::vector<std::string>& argv, HANDLE in, HANDLE out, HANDLE
     for (HANDLE h : {in, out, err})
         if (h != nullptr && h != INVALID_HANDLE_VALUE && std::find(inherit.begin(), inherit.end(), h) == inherit.end())
             inherit.push_back(h);
-    SIZE_T size = 0;
-    ::InitializeProcThreadAttributeList(nullptr, 1, 0, &size);
-    std::vector<char> storage(size);
-    auto* attributes = reinterpret_cast<LPPROC_THREAD_ATTRIBUTE_LIST>(storage.data());
-    if (!::InitializeProcThreadAttributeList(attributes, 1, 0, &size)) fail("InitializeProcThreadAttributeList");
-    if (!::UpdateProcThreadAttribute(attributes, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherit.data(),
-                                     inherit.size() * sizeof(HANDLE), nullptr, nullptr)) {
-        ::DeleteProcThreadAttributeList(attributes);
-        fail("UpdateProcThreadAttribute");
-    }
+    InheritOnly attributes(std::move(inherit));
+    if (!attributes.ok()) fail("UpdateProcThreadAttribute");
     STARTUPINFOEXW startup{};
     startup.StartupInfo.cb = sizeof startup;
     startup.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
     startup.StartupInfo.hStdInput = in;
     startup.StartupInfo.hStdOutput = out;
     startup.StartupInfo.hStdError = err;
-    startup.lpAttributeList = attributes;
+    startup.lpAttributeList = attributes.list();
     const std::wstring program = widen(argv[0]);
     std::wstring line = command_line(argv);
     const std::wstring dir = widen(cwd);
     PROCESS_INFORMATION info{};
-    const BOOL started = ::CreateProcessW(
-        program.c_str(), line.data(), nullptr, nullptr, TRUE,
-        EXTENDED_STARTUPINFO_PRESENT | (env != nullptr ? CREATE_UNICODE_ENVIRONMENT : 0),
-        env != nullptr ? const_cast<wchar_t*>(env->c_str()) : nullptr, dir.empty() ? nullptr : dir.c_str(),
-        &startup.StartupInfo, &info);
-    const DWORD error = ::GetLastError();
-    ::DeleteProcThreadAttributeList(attributes);
-    if (!started) {
-        ::SetLastError(error);
-        fail("CreateProcessW of " + argv[0]);
-    }
+    const BOOL started = create_process(program, line, env != nullptr ? CREATE_UNICODE_ENVIRONMENT : 0,
+                                        env != nullptr ? const_cast<wchar_t*>(env->c_str()) : nullptr,
+                                        dir.empty() ? nullptr : dir.c_str(), startup, info);
+    if (!started) fail("CreateProcessW of " + argv[0]);
     ::CloseHandle(info.hThread);
     return info.hProcess;
 }
